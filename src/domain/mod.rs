@@ -1,0 +1,13 @@
+//! Pure rules: no I/O, no threads, fully unit-tested.
+
+pub mod clock;
+pub mod cutoff;
+pub mod menu;
+pub mod money;
+pub mod order;
+
+pub use clock::{Clock, ClockDoubt, ManualClock, SystemClock};
+pub use cutoff::{CutoffRules, Deadlines, Window};
+pub use menu::{Article, CachedMenuDay, MenuDay};
+pub use money::{Money, Percent};
+pub use order::{Order, OrderEvent, OrderId, OrderLine, OrderState};

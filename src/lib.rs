@@ -1,0 +1,9 @@
+//! canteen-kiosk: the software of a canteen's ordering kiosk.
+//!
+//! See README.md for the architecture: domain rules (pure), config, store (SQLite), vendor
+//! adapters, the sync worker, the kiosk service shared by UI and CLI, and the Slint UI.
+
+pub mod config;
+pub mod domain;
+pub mod store;
+pub mod vendors;

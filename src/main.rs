@@ -1,0 +1,5 @@
+slint::include_modules!();
+fn main() {
+    let w = AppWindow::new().unwrap();
+    let _ = w;
+}

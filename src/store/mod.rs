@@ -1,0 +1,227 @@
+//! The SQLite store: one file in the data dir, WAL, `synchronous=FULL`, foreign keys on.
+//!
+//! Each thread opens its own [`Store`] on the same file (WAL lets readers run beside the one
+//! writer; the busy timeout absorbs short waits). Only [`Store::open`] checks integrity and
+//! migrates; it runs once at start.
+
+mod menus;
+mod meta;
+mod orders;
+mod outbox;
+pub mod schema;
+
+pub use orders::OrderFilter;
+pub use meta::VendorContact;
+pub use outbox::{OutboxChange, OutboxKind, OutboxRow, OutboxStatus};
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The database file's name inside the data dir.
+pub const FILE_NAME: &str = "kiosk.sqlite3";
+
+#[derive(Debug)]
+pub enum StoreError {
+    Sqlite(rusqlite::Error),
+    Io(std::io::Error),
+    /// A row that cannot be read back (a bad date, an unknown state): names the table and row.
+    Corrupt(String),
+    /// The file is newer than this program.
+    TooNew { found: u32, supported: u32 },
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Sqlite(e) => write!(f, "database: {e}"),
+            StoreError::Io(e) => write!(f, "database file: {e}"),
+            StoreError::Corrupt(m) => write!(f, "database content: {m}"),
+            StoreError::TooNew { found, supported } => write!(
+                f,
+                "the database has schema version {found}, but this program knows only up to \
+                 {supported}: it was written by a newer canteen-kiosk"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What happened when the store was opened, for the log and the admin screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenReport {
+    /// The schema version found (0 for a new file).
+    pub found_version: u32,
+    /// Where a corrupt or unreadable file was moved, and why.
+    pub moved_aside: Option<(PathBuf, String)>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`: checks integrity, moves a corrupt file
+    /// aside (never deletes it) and starts fresh, and applies migrations.
+    pub fn open(path: &Path) -> Result<(Store, OpenReport)> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut report = OpenReport::default();
+        let conn = match Self::open_checked(path) {
+            Ok(conn) => conn,
+            Err(StoreError::TooNew { found, supported }) => {
+                // Never move a newer program's data aside: refuse instead.
+                return Err(StoreError::TooNew { found, supported });
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                let aside = move_aside(path)?;
+                log::error!(
+                    "database {} is unreadable ({reason}); moved it to {} and starting with a \
+                     fresh one — menus are fetched again, orders not yet sent are in the old file",
+                    path.display(),
+                    aside.display()
+                );
+                report.moved_aside = Some((aside, reason));
+                Self::open_checked(path)?
+            }
+        };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        report.found_version = store.migrate()?;
+        Ok((store, report))
+    }
+
+    /// A further connection to an already opened store (another thread).
+    pub fn connect(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        configure(&conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn open_checked(path: &Path) -> Result<Connection> {
+        let conn = Connection::open(path)?;
+        configure(&conn)?;
+        let found = schema::version(&conn)?;
+        if found > schema::CURRENT_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                supported: schema::CURRENT_VERSION,
+            });
+        }
+        let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(StoreError::Corrupt(format!("integrity check: {verdict}")));
+        }
+        Ok(conn)
+    }
+
+    /// Applies migrations in one transaction; returns the version found.
+    fn migrate(&mut self) -> Result<u32> {
+        let found = schema::version(&self.conn)?;
+        if found < schema::CURRENT_VERSION {
+            let tx = self.conn.transaction()?;
+            schema::upgrade(&tx, found)?;
+            tx.commit()?;
+            log::info!(
+                "database schema upgraded from version {found} to {}",
+                schema::CURRENT_VERSION
+            );
+        }
+        Ok(found)
+    }
+
+    /// `PRAGMA integrity_check` on demand (admin screen, `status`).
+    pub fn health(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?)
+    }
+
+    /// Size of the database file and its WAL, in bytes.
+    pub fn size_bytes(&self) -> u64 {
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        [self.path.as_path(), wal.as_path()]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// Pragmas are set outside any transaction (SQLite ignores some inside one).
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // journal_mode answers with a row, so it is read, not just executed.
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        log::warn!("database journal mode is {mode}, not WAL");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Moves a bad database (and its WAL and shared-memory files) aside with a timestamped name.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
+    std::fs::rename(path, &aside)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
+        }
+    }
+    Ok(aside)
+}
+
+/// Unix seconds ↔ Timestamp, the one time format in the database.
+pub(crate) fn to_secs(t: Timestamp) -> i64 {
+    t.as_second()
+}
+
+pub(crate) fn from_secs(s: i64) -> Result<Timestamp> {
+    Timestamp::from_second(s).map_err(|e| StoreError::Corrupt(format!("time {s}: {e}")))
+}
+
+pub(crate) fn parse_day(s: &str) -> Result<jiff::civil::Date> {
+    s.parse()
+        .map_err(|e| StoreError::Corrupt(format!("date {s:?}: {e}")))
+}

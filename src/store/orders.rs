@@ -1,0 +1,285 @@
+//! Orders, their lines and their history. Every state change is written together with its
+//! history row and its outbox change in one transaction, and only if the order is still in
+//! the state the caller saw (so the UI and the worker can never overwrite each other).
+
+use super::outbox::{OutboxChange, apply_outbox_change};
+use super::{Result, Store, StoreError, from_secs, parse_day, to_secs};
+use crate::domain::{Money, Order, OrderLine, OrderState, Percent};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+/// Which orders to list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter<'a> {
+    pub venue: Option<&'a str>,
+    pub badge: Option<&'a str>,
+    pub from_day: Option<Date>,
+    pub to_day: Option<Date>,
+    pub states: Option<&'a [OrderState]>,
+}
+
+const ORDER_COLUMNS: &str = "id, venue, badge, day, serving, state, state_before_cancel, \
+    vendor_ref, vendor_hash, vendor_status, reason, created_at, updated_at";
+
+impl Store {
+    /// Saves a new order and, where given, its outbox row, in one transaction: when this
+    /// returns, the order survives a power cut.
+    pub fn insert_order(&mut self, order: &Order, outbox: OutboxChange) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            &format!("INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            params![
+                order.id,
+                order.venue,
+                order.badge,
+                order.day.to_string(),
+                to_secs(order.serving),
+                order.state.as_str(),
+                order.state_before_cancel.map(OrderState::as_str),
+                order.vendor_ref,
+                order.vendor_hash,
+                order.vendor_status,
+                order.reason,
+                to_secs(order.created_at),
+                to_secs(order.updated_at),
+            ],
+        )?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO order_lines (order_id, position, article_id, name, quantity,
+                     unit_price_cents, vat_hundredths) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for (i, l) in order.lines.iter().enumerate() {
+                stmt.execute(params![
+                    order.id,
+                    i as i64,
+                    l.article_id,
+                    l.name,
+                    l.quantity,
+                    l.unit_price.cents(),
+                    l.vat.map(|v| v.hundredths()),
+                ])?;
+            }
+        }
+        insert_event(&tx, &order.id, order.created_at, None, order.state, None)?;
+        apply_outbox_change(&tx, &order.id, outbox, order.updated_at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes an order whose state the caller changed from `from` (through the state machine),
+    /// with its history row and outbox change, in one transaction. Fails with
+    /// [`StoreError::Corrupt`]-free `Conflict` semantics: if the stored state is no longer
+    /// `from`, nothing is written and `Ok(false)` is returned.
+    pub fn save_transition(
+        &mut self,
+        order: &Order,
+        from: OrderState,
+        note: Option<&str>,
+        outbox: OutboxChange,
+    ) -> Result<bool> {
+        let tx = self.conn_mut().transaction()?;
+        let changed = tx.execute(
+            "UPDATE orders SET state = ?1, state_before_cancel = ?2, vendor_ref = ?3,
+                 vendor_hash = ?4, vendor_status = ?5, reason = ?6, updated_at = ?7
+             WHERE id = ?8 AND state = ?9",
+            params![
+                order.state.as_str(),
+                order.state_before_cancel.map(OrderState::as_str),
+                order.vendor_ref,
+                order.vendor_hash,
+                order.vendor_status,
+                order.reason,
+                to_secs(order.updated_at),
+                order.id,
+                from.as_str(),
+            ],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        if from != order.state {
+            insert_event(&tx, &order.id, order.updated_at, Some(from), order.state, note)?;
+        }
+        apply_outbox_change(&tx, &order.id, outbox, order.updated_at)?;
+        tx.commit()?;
+        if from != order.state {
+            log::info!("order {} {} → {}{}", order.id, from, order.state,
+                note.map(|n| format!(" ({n})")).unwrap_or_default());
+        }
+        Ok(true)
+    }
+
+    pub fn order(&self, id: &str) -> Result<Option<Order>> {
+        let head = self
+            .conn()
+            .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"))?
+            .query_row([id], read_head)
+            .optional()?;
+        head.map(|h| self.finish(h)).transpose()
+    }
+
+    /// Orders matching `filter`, by day then creation time.
+    pub fn orders(&self, filter: &OrderFilter<'_>) -> Result<Vec<Order>> {
+        let mut sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        let mut push = |cond: &str, v: String, sql: &mut String| {
+            args.push(v);
+            sql.push_str(&format!(" AND {cond} ?{}", args.len()));
+        };
+        if let Some(v) = filter.venue {
+            push("venue =", v.to_string(), &mut sql);
+        }
+        if let Some(b) = filter.badge {
+            push("badge =", b.to_string(), &mut sql);
+        }
+        if let Some(d) = filter.from_day {
+            push("day >=", d.to_string(), &mut sql);
+        }
+        if let Some(d) = filter.to_day {
+            push("day <=", d.to_string(), &mut sql);
+        }
+        sql.push_str(" ORDER BY day, created_at, id");
+        let heads: Vec<Head> = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(args.iter()), read_head)?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::with_capacity(heads.len());
+        for h in heads {
+            let o = self.finish(h)?;
+            if filter.states.is_none_or(|s| s.contains(&o.state)) {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Orders in any of `states` (the worker's status polls, crash recovery).
+    pub fn orders_in_states(&self, states: &[OrderState]) -> Result<Vec<Order>> {
+        self.orders(&OrderFilter {
+            states: Some(states),
+            ..OrderFilter::default()
+        })
+    }
+
+    /// The history of an order: (at, from, to, note).
+    pub fn order_history(&self, id: &str) -> Result<Vec<(Timestamp, Option<OrderState>, OrderState, Option<String>)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, from_state, to_state, note FROM order_events WHERE order_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (at, from, to, note) = row?;
+            out.push((from_secs(at)?, from.map(|f| state(&f)).transpose()?, state(&to)?, note));
+        }
+        Ok(out)
+    }
+
+    /// The id of the newest history row: the kitchen view remembers it to show what changed.
+    pub fn last_event_id(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT COALESCE(MAX(id), 0) FROM order_events", [], |r| r.get(0))?)
+    }
+
+    /// Orders changed after history row `after`.
+    pub fn orders_changed_since(&self, after: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT DISTINCT order_id FROM order_events WHERE id > ?1",
+        )?;
+        Ok(stmt.query_map([after], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn finish(&self, h: Head) -> Result<Order> {
+        let lines = self.lines(&h.id)?;
+        Ok(Order {
+            day: parse_day(&h.day)?,
+            serving: from_secs(h.serving)?,
+            state: state(&h.state)?,
+            state_before_cancel: h.state_before_cancel.as_deref().map(state).transpose()?,
+            created_at: from_secs(h.created_at)?,
+            updated_at: from_secs(h.updated_at)?,
+            id: h.id,
+            venue: h.venue,
+            badge: h.badge,
+            lines,
+            vendor_ref: h.vendor_ref,
+            vendor_hash: h.vendor_hash,
+            vendor_status: h.vendor_status,
+            reason: h.reason,
+        })
+    }
+
+    fn lines(&self, order_id: &str) -> Result<Vec<OrderLine>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT article_id, name, quantity, unit_price_cents, vat_hundredths
+             FROM order_lines WHERE order_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([order_id], |r| {
+            Ok(OrderLine {
+                article_id: r.get(0)?,
+                name: r.get(1)?,
+                quantity: r.get(2)?,
+                unit_price: Money::from_cents(r.get(3)?),
+                vat: r.get::<_, Option<i64>>(4)?.map(Percent::from_hundredths),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+struct Head {
+    id: String,
+    venue: String,
+    badge: String,
+    day: String,
+    serving: i64,
+    state: String,
+    state_before_cancel: Option<String>,
+    vendor_ref: Option<String>,
+    vendor_hash: Option<String>,
+    vendor_status: Option<String>,
+    reason: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+fn read_head(r: &Row<'_>) -> rusqlite::Result<Head> {
+    Ok(Head {
+        id: r.get(0)?,
+        venue: r.get(1)?,
+        badge: r.get(2)?,
+        day: r.get(3)?,
+        serving: r.get(4)?,
+        state: r.get(5)?,
+        state_before_cancel: r.get(6)?,
+        vendor_ref: r.get(7)?,
+        vendor_hash: r.get(8)?,
+        vendor_status: r.get(9)?,
+        reason: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
+
+fn state(s: &str) -> Result<OrderState> {
+    OrderState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown order state {s:?}")))
+}
+
+fn insert_event(
+    tx: &Transaction<'_>,
+    order_id: &str,
+    at: Timestamp,
+    from: Option<OrderState>,
+    to: OrderState,
+    note: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO order_events (order_id, at, from_state, to_state, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![order_id, to_secs(at), from.map(OrderState::as_str), to.as_str(), note])?;
+    Ok(())
+}

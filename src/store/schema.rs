@@ -1,0 +1,121 @@
+//! The schema and its migrations. `user_version` holds the schema version; each step runs
+//! in the one transaction that also bumps the version, so a power cut leaves the file at the
+//! old or the new version, never between.
+
+use rusqlite::{Connection, Transaction};
+
+/// The newest schema version this binary writes.
+pub const CURRENT_VERSION: u32 = 2;
+
+/// Version 1: the first released schema. Never edit: old files were made by it.
+pub const V1: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE employees (
+    badge           TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    email           TEXT,
+    employee_number TEXT,
+    role            TEXT NOT NULL
+);
+CREATE TABLE menu_days (
+    venue         TEXT NOT NULL,
+    day           TEXT NOT NULL,          -- local date YYYY-MM-DD
+    vendor_day_id TEXT,
+    fetched_at    INTEGER NOT NULL,       -- unix seconds
+    source        TEXT NOT NULL,
+    PRIMARY KEY (venue, day)
+);
+CREATE TABLE articles (
+    venue          TEXT NOT NULL,
+    day            TEXT NOT NULL,
+    position       INTEGER NOT NULL,
+    vendor_id      TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    price_cents    INTEGER NOT NULL,
+    vat_hundredths INTEGER,
+    allergens      TEXT NOT NULL,
+    portions_left  INTEGER,
+    sold_out       INTEGER NOT NULL,
+    PRIMARY KEY (venue, day, position),
+    FOREIGN KEY (venue, day) REFERENCES menu_days (venue, day) ON DELETE CASCADE
+);
+CREATE TABLE orders (
+    id                  TEXT PRIMARY KEY,
+    venue               TEXT NOT NULL,
+    badge               TEXT NOT NULL,
+    day                 TEXT NOT NULL,
+    serving             INTEGER NOT NULL,
+    state               TEXT NOT NULL,
+    state_before_cancel TEXT,
+    vendor_ref          TEXT,
+    vendor_hash         TEXT,
+    vendor_status       TEXT,
+    reason              TEXT,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+);
+CREATE INDEX orders_by_badge ON orders (badge, day);
+CREATE INDEX orders_by_venue_day ON orders (venue, day);
+CREATE TABLE order_lines (
+    order_id         TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,
+    article_id       TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    quantity         INTEGER NOT NULL,
+    unit_price_cents INTEGER NOT NULL,
+    vat_hundredths   INTEGER,
+    PRIMARY KEY (order_id, position)
+);
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind            TEXT NOT NULL,        -- place | cancel
+    order_id        TEXT NOT NULL REFERENCES orders (id),
+    status          TEXT NOT NULL,        -- pending | in_flight | parked | done
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+"#;
+
+/// Version 2: an order history (what changed, for the kitchen's "new since last look" and the
+/// admin's audit) and the last contact with each vendor.
+pub const V2: &str = r#"
+CREATE TABLE order_events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id   TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    at         INTEGER NOT NULL,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,
+    note       TEXT
+);
+CREATE INDEX order_events_by_order ON order_events (order_id);
+CREATE TABLE vendor_contact (
+    venue         TEXT PRIMARY KEY,
+    last_ok_at    INTEGER,
+    last_error    TEXT,
+    last_error_at INTEGER
+);
+"#;
+
+/// Brings a database from `from` to [`CURRENT_VERSION`] inside `tx`.
+pub fn upgrade(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
+    if from < 1 {
+        tx.execute_batch(V1)?;
+    }
+    if from < 2 {
+        tx.execute_batch(V2)?;
+    }
+    tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
+    Ok(())
+}
+
+pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}

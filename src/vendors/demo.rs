@@ -1,0 +1,198 @@
+//! The built-in simulated vendor of the demo: a week of realistic canteen menus, orders that
+//! are accepted at once and confirmed by the "kitchen" at the next status poll. It never
+//! touches the network, so the demo works offline and without credentials.
+
+use super::{RemoteOrder, RemoteState, Vendor, VendorError};
+use crate::config::{Badge, Venue};
+use crate::domain::{Article, MenuDay, Money, Order, Percent};
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// (name, description with allergen letters, price in cents)
+const DISHES: [(&str, &str, i64); 18] = [
+    ("Wiener Schnitzel", "Breaded pork escalope, parsley potatoes, lemon", 650),
+    ("Spinach Lasagne", "Ricotta, spinach, tomato sauce, side salad", 520),
+    ("Beef Goulash", "Paprika beef stew with bread dumpling", 590),
+    ("Thai Green Curry", "Vegetables, tofu, jasmine rice, coriander (vegan)", 540),
+    ("Grilled Salmon", "Lemon butter, herb rice, steamed broccoli", 720),
+    ("Käsespätzle", "Egg noodles with mountain cheese and fried onions", 490),
+    ("Chicken Tikka Masala", "Yoghurt-marinated chicken, basmati rice, naan", 610),
+    ("Lentil Dal", "Red lentils, spinach, flatbread (vegan)", 450),
+    ("Caesar Salad", "Romaine, croutons, parmesan, chicken strips", 560),
+    ("Pumpkin Risotto", "Arborio rice, roasted pumpkin, sage", 530),
+    ("Cevapcici", "Grilled minced meat rolls, ajvar, djuvec rice", 580),
+    ("Falafel Bowl", "Hummus, bulgur, pickled vegetables, tahini", 510),
+    ("Tafelspitz", "Boiled beef, apple horseradish, roast potatoes", 690),
+    ("Mushroom Goulash", "Forest mushrooms, paprika, bread dumpling", 480),
+    ("Fish and Chips", "Battered cod, fries, tartar sauce", 620),
+    ("Vegetable Stir-Fry", "Egg noodles, seasonal vegetables, soy-ginger", 470),
+    ("Pasta Bolognese", "Spaghetti, slow-cooked beef ragù, parmesan", 500),
+    ("Stuffed Peppers", "Rice and minced beef, tomato sauce, mashed potatoes", 560),
+];
+
+const ALLERGENS: [&str; 18] = [
+    "ACG", "ACG", "A", "F", "DG", "ACG", "AG", "A", "ACDGM", "G", "", "AN", "LM", "AG", "ACDM",
+    "ACFN", "ACGL", "GL",
+];
+
+const SOUPS: [(&str, &str, i64); 5] = [
+    ("Soup of the day: Tomato", "Tomato cream soup with basil", 250),
+    ("Soup of the day: Goulash", "Hearty beef goulash soup", 290),
+    ("Soup of the day: Pumpkin", "Pumpkin soup with seed oil", 250),
+    ("Soup of the day: Minestrone", "Italian vegetable soup", 250),
+    ("Soup of the day: Frittaten", "Clear beef broth with pancake strips", 260),
+];
+
+/// The demo menu for one day: empty at weekends (the canteen is closed).
+pub fn demo_menu_day(venue: &str, day: Date) -> MenuDay {
+    let weekday = day.weekday();
+    let mut articles = Vec::new();
+    if !matches!(weekday, Weekday::Saturday | Weekday::Sunday) {
+        let n = day.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_second() / 86_400).unwrap_or(0);
+        let base = (n.rem_euclid(DISHES.len() as i64)) as usize;
+        for i in 0..4 {
+            let k = (base + i * 5) % DISHES.len();
+            let (name, desc, cents) = DISHES[k];
+            // Deterministic "portions left": some dishes run low, one in five days sells out.
+            let left = ((n as usize * 7 + i * 13) % 40) as u32;
+            let sold_out = i == 3 && n % 5 == 0;
+            articles.push(Article {
+                vendor_id: format!("D{}", 100 + k),
+                name: format!("M{} {}", i + 1, name),
+                description: desc.to_string(),
+                price: Money::from_cents(cents),
+                vat: Some(Percent::from_hundredths(1000)),
+                allergens: ALLERGENS[k].to_string(),
+                portions_left: if sold_out { Some(0) } else { Some(left + 3) },
+                sold_out,
+            });
+        }
+        let (name, desc, cents) = SOUPS[(n.rem_euclid(5)) as usize];
+        articles.push(Article {
+            vendor_id: format!("S{}", n.rem_euclid(5)),
+            name: name.to_string(),
+            description: desc.to_string(),
+            price: Money::from_cents(cents),
+            vat: Some(Percent::from_hundredths(1000)),
+            allergens: "GL".to_string(),
+            portions_left: None,
+            sold_out: false,
+        });
+    }
+    MenuDay {
+        venue: venue.to_string(),
+        day,
+        vendor_day_id: None,
+        articles,
+    }
+}
+
+/// The simulated vendor.
+pub struct DemoVendor {
+    venue: String,
+    /// Orders it has received: kiosk order id → (vendor ref, state).
+    orders: HashMap<String, (String, RemoteState)>,
+    next_ref: u64,
+}
+
+impl DemoVendor {
+    pub fn new(venue: &Venue) -> DemoVendor {
+        DemoVendor {
+            venue: venue.key.clone(),
+            orders: HashMap::new(),
+            next_ref: 1000,
+        }
+    }
+
+    fn remote(&self, order_id: &str) -> Option<RemoteOrder> {
+        self.orders.get(order_id).map(|(r, s)| RemoteOrder {
+            vendor_ref: Some(r.clone()),
+            vendor_hash: None,
+            state: s.clone(),
+            raw_status: format!("{s:?}"),
+            reason: None,
+        })
+    }
+}
+
+impl Vendor for DemoVendor {
+    fn kind(&self) -> &'static str {
+        "demo"
+    }
+
+    fn fetch_menu(&mut self, from: Date, days: u32) -> Result<Vec<MenuDay>, VendorError> {
+        Ok((0..days as i64)
+            .filter_map(|i| from.checked_add(i.days()).ok())
+            .map(|d| demo_menu_day(&self.venue, d))
+            .filter(|m| !m.articles.is_empty())
+            .collect())
+    }
+
+    fn place_order(&mut self, order: &Order, _who: &Badge) -> Result<RemoteOrder, VendorError> {
+        if order.lines.is_empty() {
+            return Err(VendorError::Rejected(vec!["an order needs at least one dish".into()]));
+        }
+        if !self.orders.contains_key(&order.id) {
+            self.next_ref += 1;
+            let r = format!("DEMO-{}", self.next_ref);
+            self.orders.insert(order.id.clone(), (r, RemoteState::Sent));
+        }
+        Ok(self.remote(&order.id).expect("just inserted"))
+    }
+
+    fn cancel_order(&mut self, order: &Order, _who: &Badge) -> Result<RemoteOrder, VendorError> {
+        match self.orders.get_mut(&order.id) {
+            Some(entry) => {
+                entry.1 = RemoteState::Cancelled;
+                Ok(self.remote(&order.id).expect("present"))
+            }
+            None => Err(VendorError::Rejected(vec!["the demo kitchen does not know this order".into()])),
+        }
+    }
+
+    fn find_order(&mut self, order: &Order, _who: &Badge) -> Result<Option<RemoteOrder>, VendorError> {
+        Ok(self.remote(&order.id))
+    }
+
+    fn order_status(&mut self, order: &Order, _who: &Badge) -> Result<Option<RemoteOrder>, VendorError> {
+        // The demo kitchen confirms every order at the first look.
+        if let Some(entry) = self.orders.get_mut(&order.id)
+            && entry.1 == RemoteState::Sent
+        {
+            entry.1 = RemoteState::Confirmed;
+        }
+        Ok(self.remote(&order.id))
+    }
+
+    fn min_status_interval(&self) -> Duration {
+        Duration::from_secs(5)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekdays_have_dishes_and_weekends_are_closed() {
+        let mon: Date = "2026-11-23".parse().unwrap();
+        let m = demo_menu_day("demo", mon);
+        assert_eq!(m.articles.len(), 5);
+        assert!(m.articles.iter().all(|a| a.price.cents() > 0));
+        let sat: Date = "2026-11-28".parse().unwrap();
+        assert!(demo_menu_day("demo", sat).articles.is_empty());
+        // Same day, same menu: screenshots and tests are stable.
+        assert_eq!(demo_menu_day("demo", mon), m);
+    }
+
+    #[test]
+    fn some_day_of_a_fortnight_has_a_sold_out_dish() {
+        let start: Date = "2026-11-23".parse().unwrap();
+        let any_sold_out = (0..14)
+            .map(|i| demo_menu_day("demo", start.checked_add(i.days()).unwrap()))
+            .any(|m| m.articles.iter().any(|a| !a.is_available()));
+        assert!(any_sold_out);
+    }
+}
