@@ -142,6 +142,8 @@ impl OrderState {
                 S::KitchenCancelled
             }
             (S::Sent, E::Accepted) => S::Sent,
+            // The vendor gave up on an order it had accepted (Liefersoft PROCESSING_ERROR).
+            (S::Sent | S::Confirmed, E::Refused) => S::Rejected,
             _ => return Err(IllegalTransition { from: self, event }),
         };
         Ok(next)

@@ -283,3 +283,29 @@ fn insert_event(
     .execute(params![order_id, to_secs(at), from.map(OrderState::as_str), to.as_str(), note])?;
     Ok(())
 }
+
+impl Store {
+    /// An order of a venue by the vendor's id for it (webhooks and polls that do not echo
+    /// the kiosk's own id).
+    pub fn order_by_vendor_ref(&self, venue: &str, vendor_ref: &str) -> Result<Option<Order>> {
+        let head = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE venue = ?1 AND vendor_ref = ?2"
+            ))?
+            .query_row(params![venue, vendor_ref], read_head)
+            .optional()?;
+        head.map(|h| self.finish(h)).transpose()
+    }
+}
+
+impl Store {
+    pub fn count_orders_in_state(&self, state: OrderState) -> Result<u64> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM orders WHERE state = ?1",
+            [state.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+}

@@ -140,12 +140,13 @@ impl Store {
         Ok(())
     }
 
-    /// Pending rows due at `now`, oldest first.
+    /// Pending rows due at `now`, in the order they were made (so orders reach a vendor in the
+    /// order people placed them, also after retries).
     pub fn due_outbox(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxRow>> {
         self.outbox_query(
             &format!(
                 "SELECT {ROW_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1
-                 ORDER BY next_attempt_at, id LIMIT ?2"
+                 ORDER BY id LIMIT ?2"
             ),
             params![to_secs(now), limit as i64],
         )
