@@ -2,7 +2,12 @@
 //!
 //! Only the sync worker (and the admin CLI) call these; the UI never waits on a vendor.
 
+pub mod bessa;
 pub mod demo;
+pub mod http;
+pub mod liefersoft;
+pub mod order_mesa;
+pub mod webhook;
 
 use crate::config::{Badge, Config, Venue};
 use crate::domain::{MenuDay, Order, OrderState};
@@ -143,13 +148,39 @@ pub trait Vendor: Send {
     }
 }
 
-/// Builds the adapter for a venue. `agent` is the one shared HTTP agent.
+/// Builds the adapter for a venue, on the process-wide HTTP client (built once from
+/// `config.http`) and the system clock.
 pub fn connect(config: &Config, venue: &Venue) -> Box<dyn Vendor> {
-    let _ = config;
+    let http = http::Http::shared(&config.http);
+    let clock = std::sync::Arc::new(crate::domain::SystemClock::new());
+    connect_with(config, venue, &http, clock)
+}
+
+/// Builds the adapter for a venue on a given HTTP client and clock (tests, or a worker that
+/// owns its client). Bessa takes the employees' tokens from `config.secrets`.
+pub fn connect_with(
+    config: &Config,
+    venue: &Venue,
+    http: &http::Http,
+    clock: std::sync::Arc<dyn crate::domain::Clock>,
+) -> Box<dyn Vendor> {
+    use crate::config::VendorSettings as V;
+    let h = http.clone();
     match &venue.vendor {
-        crate::config::VendorSettings::Demo => Box::new(demo::DemoVendor::new(venue)),
-        // The real adapters are wired in by the vendor-adapter work (issue 3).
-        _ => Box::new(demo::DemoVendor::new(venue)),
+        V::Demo => Box::new(demo::DemoVendor::new(venue)),
+        V::Bessa(s) => Box::new(bessa::BessaVendor::new(
+            h,
+            venue,
+            s.clone(),
+            &config.secrets,
+        )),
+        V::OrderMesa(s) => Box::new(order_mesa::OrderMesaVendor::new(h, venue, s.clone(), clock)),
+        V::Liefersoft(s) => Box::new(liefersoft::LiefersoftVendor::new(
+            h,
+            venue,
+            s.clone(),
+            clock,
+        )),
     }
 }
 
