@@ -911,7 +911,7 @@ fn order_mesa_defaults_and_menu_file() {
     assert_eq!(m.new_order_path, "/order/newOrder");
     assert_eq!(m.cancelled_items_path, "/order/cancelledItems");
     assert_eq!(m.auth_header, "x-api-key");
-    assert_eq!(m.order_key_type, "TABLE");
+    assert_eq!(m.order_key_type, "ORDER_ID");
     assert_eq!(m.payment_type, "PREPAID");
     assert_eq!(
         (m.cancelled_poll_tries, m.cancelled_poll_delay.as_secs()),
@@ -923,7 +923,7 @@ fn order_mesa_defaults_and_menu_file() {
 
 #[test]
 fn order_mesa_field_checks() {
-    let text = mesa_venue("new_order_path = \"order/new\"\nauth_header = \"x api key\"\norder_key_type = \"ORDER_ID\"\n")
+    let text = mesa_venue("new_order_path = \"order/new\"\nauth_header = \"x api key\"\norder_key_type = \"CARD\"\n")
         .replace("3fea8768-bbd9-454b-9e7b-40841e9a6812", "not-a-guid")
         .replace("merchant_name = \"BOTECO\"\n", "");
     let r = errors_with("mesachecks", &text, &MESA_FILES);
@@ -960,7 +960,7 @@ fn order_mesa_field_checks() {
         "kiosk.toml",
         Some(21),
         "venues.bistro.order_key_type",
-        &["\"TABLE\" or \"CARD\""],
+        &["\"ORDER_ID\" or \"TABLE\""],
     );
     assert_eq!(r.problems.len(), 5, "{r}");
 }

@@ -147,7 +147,9 @@ pub struct OrderMesaSettings {
     /// The header that carries the credential (an open point); default `x-api-key`.
     pub auth_header: String,
     pub credential: Secret,
-    /// `TABLE` (the only documented kind) or `CARD`.
+    /// How Get Cancelled Items finds our orders: `ORDER_ID` (default: exact, by the kiosk's
+    /// order ids) or `TABLE` (all kiosk orders share the configured table). `CARD` orders are
+    /// not documented by the vendor and are refused by the config check.
     pub order_key_type: String,
     pub table_number: String,
     pub waiter_code: String,

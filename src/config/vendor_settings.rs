@@ -130,7 +130,7 @@ pub(crate) fn order_mesa(
         ),
         auth_header: checked(s, p, "auth_header", "x-api-key", header_name),
         credential: credential(s, p, src, "credential", true).unwrap_or_else(|| Secret::new("")),
-        order_key_type: word(s, p, "order_key_type", &["TABLE", "CARD"]),
+        order_key_type: word(s, p, "order_key_type", &["ORDER_ID", "TABLE"]),
         table_number: required(s, p, "table_number", "\"8\""),
         waiter_code: s.text(p, "waiter_code", ""),
         payment_type: nonempty(s, p, "payment_type", "PREPAID"),
