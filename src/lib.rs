@@ -3,7 +3,14 @@
 //! See README.md for the architecture: domain rules (pure), config, store (SQLite), vendor
 //! adapters, the sync worker, the kiosk service shared by UI and CLI, and the Slint UI.
 
+pub mod app;
+#[doc(hidden)]
+pub mod bench_data;
+pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod kiosk;
 pub mod store;
+pub mod sync;
 pub mod vendors;
+pub mod ui;

@@ -1,5 +1,17 @@
-slint::include_modules!();
-fn main() {
-    let w = AppWindow::new().unwrap();
-    let _ = w;
+//! canteen-kiosk: thin start-up. Everything testable lives in the library.
+
+use canteen_kiosk::cli::{self, Cli};
+use canteen_kiosk::domain::SystemClock;
+use clap::Parser;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    if let Some(command) = &cli.command {
+        return ExitCode::from(cli::run(&cli, command));
+    }
+    let _ = Arc::new(SystemClock::new());
+    ExitCode::from(0) // WINDOW-PENDING
 }

@@ -1,0 +1,82 @@
+//! Putting the pieces together: the store, the vendors, the sync worker and the kiosk
+//! service, the same way for the window, the CLI and the tests.
+
+use crate::config::{Config, VendorSettings};
+use crate::domain::Clock;
+use crate::kiosk::Kiosk;
+use crate::store::{self, OpenReport, Store};
+use crate::sync::{Engine, Listeners, SharedStatus, Worker};
+use crate::vendors::{self, Vendor};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The database path of a config.
+pub fn db_path(config: &Config) -> PathBuf {
+    config.kiosk.data_dir.join(store::FILE_NAME)
+}
+
+/// Opens the store once (integrity check, migrations, roster), logging what happened.
+pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
+    let path = db_path(config);
+    let (mut store, report) = Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some((aside, reason)) = &report.moved_aside {
+        log::error!("database was unreadable ({reason}); the old file is at {}", aside.display());
+    }
+    store.sync_employees(&config.badges).map_err(|e| e.to_string())?;
+    Ok((store, report))
+}
+
+/// One vendor connection per venue.
+pub fn connect_vendors(config: &Config) -> HashMap<String, Box<dyn Vendor>> {
+    config
+        .venues
+        .iter()
+        .map(|v| (v.key.clone(), vendors::connect(config, v)))
+        .collect()
+}
+
+/// Whether the config runs only on the built-in simulated vendor.
+pub fn is_demo(config: &Config) -> bool {
+    config.venues.iter().all(|v| matches!(v.vendor, VendorSettings::Demo))
+}
+
+/// The running kiosk: the service for the UI thread and the worker behind it.
+pub struct App {
+    pub config: Arc<Config>,
+    pub kiosk: Kiosk,
+    pub worker: Worker,
+    pub listeners: Listeners,
+    pub status: SharedStatus,
+    pub open_report: OpenReport,
+}
+
+impl App {
+    /// Opens the store and starts the sync worker.
+    pub fn start(config: Config, clock: Arc<dyn Clock>) -> Result<App, String> {
+        let config = Arc::new(config);
+        let (store, open_report) = open_store(&config)?;
+        let listeners = Listeners::default();
+        let status = SharedStatus::default();
+        let worker_store = Store::connect(store.path()).map_err(|e| e.to_string())?;
+        let engine = Engine::new(config.clone(), worker_store, clock.clone(), connect_vendors(&config))
+            .with_listeners(listeners.clone())
+            .with_status(status.clone());
+        let worker = Worker::spawn(engine, clock.clone()).map_err(|e| format!("cannot start the sync worker: {e}"))?;
+        let kiosk = Kiosk::new(config.clone(), store, clock).with_waker(Arc::new(worker.handle.clone()));
+        Ok(App {
+            config,
+            kiosk,
+            worker,
+            listeners,
+            status,
+            open_report,
+        })
+    }
+
+    /// Stops the worker and waits for it (the outbox keeps whatever was not sent).
+    pub fn shutdown(self) {
+        self.worker.handle.shutdown();
+        let _ = self.worker.thread.join();
+    }
+}

@@ -1,0 +1,346 @@
+//! The command line: every path a person can take on the screen is scriptable here, through
+//! the same kiosk service. Exit codes: 0 done; 1 refused (a config with problems, an order or
+//! cancel the rules refuse, an unknown badge); 2 wrong usage; 3 could not run (database,
+//! files).
+
+use crate::app::{self, App};
+use crate::config::{self, Config};
+use crate::domain::{Clock, Order, OrderState, SystemClock};
+use crate::kiosk::{DayStatus, Kiosk, KioskError};
+use crate::sync::{Engine, StepReport};
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const EXIT_REFUSED: u8 = 1;
+pub const EXIT_FAILED: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(name = "canteen-kiosk", version, about = "The canteen's ordering kiosk")]
+pub struct Cli {
+    /// The config file (default /etc/canteen-kiosk/kiosk.toml; without one, the demo runs).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Show the kitchen display permanently.
+    #[arg(long)]
+    pub kitchen: bool,
+    /// Render every screen to PNG files in DIR and exit.
+    #[arg(long, value_name = "DIR")]
+    pub screenshot: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a config file: print a summary and exit 0, or every problem and exit 1.
+    CheckConfig { path: Option<PathBuf> },
+    /// Refresh menus, drain the outbox and poll order states once, then exit.
+    Sync {
+        #[arg(long, required = true)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue by state, oldest waiting row, vendor contact, clock trust, database health.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The menu of the coming days.
+    Menu {
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Orders of a day (or of a badge).
+    Orders {
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        badge: Option<String>,
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long)]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Order a dish on behalf of a badge.
+    Order {
+        #[arg(long)]
+        badge: String,
+        #[arg(long)]
+        date: Date,
+        /// The dish's id as `menu` shows it.
+        #[arg(long)]
+        dish: String,
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel an order on behalf of a badge.
+    Cancel {
+        #[arg(long)]
+        badge: String,
+        #[arg(long)]
+        order: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a command that does not open the window; returns the exit code.
+pub fn run(cli: &Cli, command: &Command) -> u8 {
+    match execute(cli, command) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("canteen-kiosk: {msg}");
+            EXIT_FAILED
+        }
+    }
+}
+
+/// Loads the config named on the command line, the default file, or the demo.
+pub fn load_config(explicit: Option<&Path>) -> Result<Config, String> {
+    match explicit {
+        Some(path) => config::load(path).map_err(|r| r.to_string()),
+        None => {
+            let default = config::default_path();
+            if default.exists() {
+                config::load(&default).map_err(|r| r.to_string())
+            } else {
+                log::info!("no config at {}: running the built-in demo", default.display());
+                Ok(config::demo(config::user_data_dir()))
+            }
+        }
+    }
+}
+
+fn execute(cli: &Cli, command: &Command) -> Result<u8, String> {
+    if let Command::CheckConfig { path } = command {
+        return Ok(check_config(path.as_deref().or(cli.config.as_deref())));
+    }
+    let config = load_config(cli.config.as_deref())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
+    match command {
+        Command::CheckConfig { .. } => unreachable!("handled above"),
+        Command::Sync { json, .. } => sync_once(config, clock, *json),
+        Command::Status { json } => status(config, clock, *json),
+        Command::Menu { venue, json } => with_kiosk(config, clock, |k| menu(k, venue.as_deref(), *json)),
+        Command::Orders { date, badge, venue, csv, json } => {
+            with_kiosk(config, clock, |k| orders(k, *date, badge.as_deref(), venue.as_deref(), *csv, *json))
+        }
+        Command::Order { badge, date, dish, venue, json } => {
+            with_app(config, clock, |k| order(k, badge, *date, dish, venue.as_deref(), *json))
+        }
+        Command::Cancel { badge, order, json } => with_app(config, clock, |k| cancel(k, badge, order, *json)),
+    }
+}
+
+fn check_config(path: Option<&Path>) -> u8 {
+    let path = path.map(Path::to_path_buf).unwrap_or_else(config::default_path);
+    match config::load(&path) {
+        Ok(c) => {
+            println!("{}: OK\n{}", path.display(), config::summary(&c));
+            0
+        }
+        Err(report) => {
+            eprintln!("{report}");
+            eprintln!("{}: {} problem(s)", path.display(), report.problems.len());
+            EXIT_REFUSED
+        }
+    }
+}
+
+/// A kiosk service on the store, without a worker (read-only commands).
+fn with_kiosk(config: Config, clock: Arc<dyn Clock>, f: impl FnOnce(&mut Kiosk) -> Result<u8, String>) -> Result<u8, String> {
+    let config = Arc::new(config);
+    let (store, _) = app::open_store(&config)?;
+    let mut kiosk = Kiosk::new(config, store, clock);
+    f(&mut kiosk)
+}
+
+/// The kiosk with its worker: an order or cancel made here is sent at once if it can be.
+fn with_app(config: Config, clock: Arc<dyn Clock>, f: impl FnOnce(&mut Kiosk) -> Result<u8, String>) -> Result<u8, String> {
+    let mut app = App::start(config, clock)?;
+    let code = f(&mut app.kiosk);
+    // Give the worker one pass to send what was just saved; what it cannot send stays queued.
+    let _ = app.worker.handle.step_now();
+    app.shutdown();
+    code
+}
+
+fn sync_once(config: Config, clock: Arc<dyn Clock>, json_out: bool) -> Result<u8, String> {
+    let config = Arc::new(config);
+    let (store, _) = app::open_store(&config)?;
+    let vendors = app::connect_vendors(&config);
+    let mut engine = Engine::new(config.clone(), store, clock, vendors);
+    let report = engine.step();
+    if json_out {
+        println!("{}", step_json(&report));
+    } else {
+        println!("{}", step_text(&report));
+    }
+    Ok(0)
+}
+
+pub fn step_json(r: &StepReport) -> serde_json::Value {
+    json!({
+        "sent": r.sent, "cancelled": r.cancelled, "expired": r.expired, "rejected": r.rejected,
+        "reconciled": r.reconciled, "retried": r.retried, "parked": r.parked,
+        "menus_refreshed": r.menus_refreshed, "states_updated": r.states_updated,
+        "clock_doubt": r.clock_doubt,
+    })
+}
+
+fn step_text(r: &StepReport) -> String {
+    let mut s = format!(
+        "sent {}, cancelled {}, expired {}, rejected {}, reconciled {}, retried {}, parked {}, menus refreshed {}, states updated {}",
+        r.sent, r.cancelled, r.expired, r.rejected, r.reconciled, r.retried, r.parked, r.menus_refreshed, r.states_updated
+    );
+    if let Some(d) = &r.clock_doubt {
+        s.push_str(&format!("\nclock not trusted, orders wait: {d}"));
+    }
+    s
+}
+
+fn status(config: Config, clock: Arc<dyn Clock>, json_out: bool) -> Result<u8, String> {
+    let (store, report) = app::open_store(&config)?;
+    let kiosk = Kiosk::new(Arc::new(config), store, clock);
+    let s = crate::kiosk::status::collect(&kiosk, &report).map_err(|e| e.to_string())?;
+    if json_out {
+        println!("{}", s.to_json());
+    } else {
+        println!("{}", s.to_text());
+    }
+    Ok(0)
+}
+
+fn pick_venue<'a>(k: &'a Kiosk, venue: Option<&str>) -> Result<&'a crate::config::Venue, String> {
+    match venue {
+        Some(v) => k.venue(v).map_err(|e| e.to_string()),
+        None => k.config().venues.first().ok_or_else(|| "the config has no venue".to_string()),
+    }
+}
+
+fn menu(k: &mut Kiosk, venue: Option<&str>, json_out: bool) -> Result<u8, String> {
+    let venue = pick_venue(k, venue)?.key.clone();
+    let days = k.menu_view(&venue).map_err(|e| e.to_string())?;
+    if json_out {
+        let v: Vec<_> = days
+            .iter()
+            .map(|d| {
+                json!({
+                    "venue": d.venue, "date": d.day.to_string(),
+                    "open": matches!(d.status, DayStatus::Open { .. }),
+                    "order_until": d.order_until.map(|t| t.to_string()),
+                    "dishes": d.dishes.iter().map(|a| json!({
+                        "id": a.vendor_id, "name": a.name, "description": a.description,
+                        "price": a.price.to_decimal_string(), "allergens": a.allergens,
+                        "portions_left": a.portions_left, "available": a.is_available(),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(v));
+        return Ok(0);
+    }
+    for d in &days {
+        let state = match &d.status {
+            DayStatus::Open { seconds_left } => format!("open, {} min left", seconds_left / 60),
+            DayStatus::Closed(r) => format!("closed ({r:?})"),
+        };
+        println!("{} {:?} — {state}", d.day, d.day.weekday());
+        for a in &d.dishes {
+            let avail = if a.is_available() { String::new() } else { " SOLD OUT".into() };
+            println!("  {:<8} {:>8}  {} [{}]{avail}", a.vendor_id, a.price.to_decimal_string(), a.name, a.allergens);
+        }
+    }
+    Ok(0)
+}
+
+fn orders(k: &mut Kiosk, date: Option<Date>, badge: Option<&str>, venue: Option<&str>, csv: bool, json_out: bool) -> Result<u8, String> {
+    let venue = pick_venue(k, venue)?.clone();
+    let list: Vec<Order> = match badge {
+        Some(b) => k.my_orders(b).map_err(|e| e.to_string())?,
+        None => {
+            let day = date.unwrap_or_else(|| k.today(&venue));
+            k.store()
+                .orders(&crate::store::OrderFilter { venue: Some(&venue.key), from_day: Some(day), to_day: Some(day), ..Default::default() })
+                .map_err(|e| e.to_string())?
+        }
+    };
+    if csv {
+        print!("{}", crate::kiosk::export::orders_csv(k, &list));
+    } else if json_out {
+        println!("{}", serde_json::Value::Array(list.iter().map(order_json).collect()));
+    } else {
+        for o in &list {
+            println!("{}  {}  {:<18} {:<10} {}", o.day, o.id, o.state.as_str(), o.badge, dish_names(o));
+        }
+    }
+    Ok(0)
+}
+
+fn dish_names(o: &Order) -> String {
+    o.lines.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+pub fn order_json(o: &Order) -> serde_json::Value {
+    json!({
+        "id": o.id, "venue": o.venue, "badge": o.badge, "date": o.day.to_string(),
+        "serving": o.serving.to_string(), "state": o.state.as_str(), "dishes": dish_names(o),
+        "total": o.total().to_decimal_string(), "vendor_ref": o.vendor_ref, "reason": o.reason,
+    })
+}
+
+fn order(k: &mut Kiosk, badge: &str, date: Date, dish: &str, venue: Option<&str>, json_out: bool) -> Result<u8, String> {
+    let venue = pick_venue(k, venue)?.key.clone();
+    let who = match k.badge_in(badge) {
+        Ok(b) => b,
+        Err(e) => return Ok(refused(&e)),
+    };
+    match k.place_order(&who, &venue, date, dish) {
+        Ok(o) => {
+            print_order(&o, json_out);
+            Ok(0)
+        }
+        Err(KioskError::Store(e)) => Err(e.to_string()),
+        Err(e) => Ok(refused(&e)),
+    }
+}
+
+fn cancel(k: &mut Kiosk, badge: &str, order_id: &str, json_out: bool) -> Result<u8, String> {
+    let who = match k.badge_in(badge) {
+        Ok(b) => b,
+        Err(e) => return Ok(refused(&e)),
+    };
+    match k.cancel_order(&who, order_id) {
+        Ok(o) => {
+            print_order(&o, json_out);
+            Ok(0)
+        }
+        Err(KioskError::Store(e)) => Err(e.to_string()),
+        Err(e) => Ok(refused(&e)),
+    }
+}
+
+fn print_order(o: &Order, json_out: bool) {
+    if json_out {
+        println!("{}", order_json(o));
+    } else {
+        let what = if o.state == OrderState::Cancelled { "cancelled" } else { "saved" };
+        println!("order {} {what}: {} on {} ({})", o.id, dish_names(o), o.day, o.state.as_str());
+    }
+}
+
+fn refused(e: &KioskError) -> u8 {
+    eprintln!("canteen-kiosk: refused: {e}");
+    EXIT_REFUSED
+}
+

@@ -1,0 +1,285 @@
+//! The kiosk service: what the UI and the CLI both do, in one place. It reads menus and
+//! orders from the store and writes orders and cancellations (with their outbox rows) in one
+//! transaction; it never talks to a vendor — it wakes the sync worker instead.
+
+pub mod export;
+pub mod status;
+mod views;
+
+pub use views::*;
+
+use crate::config::{Badge, Config, Role, Venue};
+use crate::domain::clock::{ClockDoubt, build_floor, judge_clock};
+use crate::domain::{Clock, Order, OrderEvent, OrderLine, OrderState, Window};
+use crate::store::{OrderFilter, OutboxChange, OutboxKind, Store, StoreError};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::fmt;
+use std::sync::Arc;
+
+/// Something that wants to know when there is new work (the sync worker).
+pub trait Waker: Send + Sync {
+    fn wake(&self);
+}
+
+/// Why an order or a cancellation was not taken. Each says what the employee can do.
+#[derive(Debug)]
+pub enum KioskError {
+    UnknownBadge,
+    UnknownVenue(String),
+    /// The dish is not (or no longer) on that day's menu.
+    NoSuchDish,
+    SoldOut,
+    /// The order cutoff passed at this instant.
+    OrderClosed { until: Timestamp },
+    CancelClosed { until: Option<Timestamp> },
+    /// The order cannot be cancelled in its state (already cancelled, rejected, …).
+    NotCancellable(OrderState),
+    NoSuchOrder,
+    /// The badge does not own the order.
+    NotYours,
+    Store(StoreError),
+    /// The day's menu or serving time could not be computed (bad config).
+    Cutoff(String),
+}
+
+impl fmt::Display for KioskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KioskError::UnknownBadge => f.write_str("this badge is not registered at this kiosk"),
+            KioskError::UnknownVenue(v) => write!(f, "no venue {v:?} in the config"),
+            KioskError::NoSuchDish => f.write_str("that dish is not on this day's menu"),
+            KioskError::SoldOut => f.write_str("that dish is sold out"),
+            KioskError::OrderClosed { until } => write!(f, "ordering for that day closed at {until}"),
+            KioskError::CancelClosed { until: Some(t) } => {
+                write!(f, "cancelling closed at {t}")
+            }
+            KioskError::CancelClosed { until: None } => {
+                f.write_str("this canteen does not allow cancelling")
+            }
+            KioskError::NotCancellable(s) => write!(f, "an order that is {s} cannot be cancelled"),
+            KioskError::NoSuchOrder => f.write_str("no such order"),
+            KioskError::NotYours => f.write_str("that order belongs to another badge"),
+            KioskError::Store(e) => write!(f, "{e}"),
+            KioskError::Cutoff(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for KioskError {}
+
+impl From<StoreError> for KioskError {
+    fn from(e: StoreError) -> Self {
+        KioskError::Store(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, KioskError>;
+
+pub struct Kiosk {
+    config: Arc<Config>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    /// No trustworthy clock can be earlier (the build time; tests set their own).
+    clock_floor: Timestamp,
+    waker: Option<Arc<dyn Waker>>,
+}
+
+impl Kiosk {
+    pub fn new(config: Arc<Config>, store: Store, clock: Arc<dyn Clock>) -> Kiosk {
+        Kiosk {
+            config,
+            store,
+            clock,
+            clock_floor: build_floor(),
+            waker: None,
+        }
+    }
+
+    pub fn with_waker(mut self, waker: Arc<dyn Waker>) -> Kiosk {
+        self.waker = Some(waker);
+        self
+    }
+
+    pub fn with_clock_floor(mut self, floor: Timestamp) -> Kiosk {
+        self.clock_floor = floor;
+        self
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    /// Swaps in a reloaded (already checked) config.
+    pub fn set_config(&mut self, config: Arc<Config>) {
+        self.config = config;
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Whether the clock can be trusted for cutoffs; records a trusted time as seen.
+    pub fn clock_trust(&self) -> std::result::Result<(), ClockDoubt> {
+        let now = self.clock.now();
+        let seen = self.store.last_seen().ok().flatten();
+        let verdict = judge_clock(now, seen, self.clock_floor, self.clock.os_synced());
+        if verdict.is_ok()
+            && let Err(e) = self.store.note_seen(now)
+        {
+            log::warn!("could not record the time seen: {e}");
+        }
+        verdict
+    }
+
+    /// Who a badge belongs to.
+    pub fn badge_in(&self, number: &str) -> Result<Badge> {
+        match self.config.badge(number.trim()) {
+            Some(b) => Ok(b.clone()),
+            None => Err(KioskError::UnknownBadge),
+        }
+    }
+
+    pub fn venue(&self, key: &str) -> Result<&Venue> {
+        self.config
+            .venue(key)
+            .ok_or_else(|| KioskError::UnknownVenue(key.to_string()))
+    }
+
+    /// The venue's local date today.
+    pub fn today(&self, venue: &Venue) -> Date {
+        venue.rules.local_date(self.clock.now())
+    }
+
+    /// Places an order for one dish: checks the dish and the cutoff, then saves the order and
+    /// its outbox row in one transaction. When this returns Ok, the order is saved.
+    pub fn place_order(&mut self, badge: &Badge, venue_key: &str, day: Date, article_id: &str) -> Result<Order> {
+        let venue = self.venue(venue_key)?.clone();
+        let cached = self.store.menu_day(&venue.key, day)?.ok_or(KioskError::NoSuchDish)?;
+        let article = cached
+            .menu
+            .articles
+            .iter()
+            .find(|a| a.vendor_id == article_id)
+            .ok_or(KioskError::NoSuchDish)?;
+        if !article.is_available() {
+            return Err(KioskError::SoldOut);
+        }
+        let deadlines = venue.rules.deadlines(day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let now = self.clock.now();
+        // With a doubtful clock the order is saved and waits; the worker decides once the
+        // clock is trusted again (and expires it if the cutoff passed meanwhile).
+        if self.clock_trust().is_ok() && !deadlines.order_window(now).is_open() {
+            return Err(KioskError::OrderClosed { until: deadlines.order_until });
+        }
+        let order = Order {
+            id: uuid::Uuid::new_v4().to_string(),
+            venue: venue.key.clone(),
+            badge: badge.number.clone(),
+            day,
+            serving: deadlines.serving,
+            lines: vec![OrderLine {
+                article_id: article.vendor_id.clone(),
+                name: article.name.clone(),
+                quantity: 1,
+                unit_price: article.price,
+                vat: article.vat,
+            }],
+            state: OrderState::Queued,
+            state_before_cancel: None,
+            vendor_ref: None,
+            vendor_hash: None,
+            vendor_status: None,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))?;
+        log::info!("order {} saved: badge {} venue {} day {day} article {article_id}", order.id, badge.number, venue.key);
+        self.wake();
+        Ok(order)
+    }
+
+    /// Asks to cancel an order. A not-yet-sent order is cancelled at once; a sent one gets a
+    /// cancel outbox row. Both in one transaction with the order's new state.
+    pub fn cancel_order(&mut self, badge: &Badge, order_id: &str) -> Result<Order> {
+        let mut order = self.store.order(order_id)?.ok_or(KioskError::NoSuchOrder)?;
+        if order.badge != badge.number && badge.role != Role::Admin {
+            return Err(KioskError::NotYours);
+        }
+        if !order.state.can_cancel() {
+            return Err(KioskError::NotCancellable(order.state));
+        }
+        let venue = self.venue(&order.venue)?.clone();
+        let deadlines = venue.rules.deadlines(order.day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let now = self.clock.now();
+        if self.clock_trust().is_ok() && !deadlines.cancel_window(now).is_open() {
+            return Err(KioskError::CancelClosed { until: deadlines.cancel_until });
+        }
+        if deadlines.cancel_until.is_none() {
+            return Err(KioskError::CancelClosed { until: None });
+        }
+        let from = order.state;
+        order.apply(OrderEvent::CancelAsked, now).map_err(|_| KioskError::NotCancellable(from))?;
+        let outbox = if order.state == OrderState::CancelRequested {
+            OutboxChange::Enqueue(OutboxKind::Cancel)
+        } else {
+            OutboxChange::None
+        };
+        if !self.store.save_transition(&order, from, Some("cancel asked at the kiosk"), outbox)? {
+            // The worker changed it meanwhile: look again with the fresh state.
+            return self.cancel_order(badge, order_id);
+        }
+        self.wake();
+        Ok(order)
+    }
+
+    /// The employee's orders from today on, all venues, by day.
+    pub fn my_orders(&self, badge: &str) -> Result<Vec<Order>> {
+        let from = self.config.venues.iter().map(|v| self.today(v)).min();
+        Ok(self.store.orders(&OrderFilter {
+            badge: Some(badge),
+            from_day: from,
+            ..OrderFilter::default()
+        })?)
+    }
+
+    /// The employee's live orders of one day (to ask before ordering the same day twice).
+    pub fn live_orders_on(&self, badge: &str, venue: &str, day: Date) -> Result<Vec<Order>> {
+        let live: Vec<Order> = self
+            .store
+            .orders(&OrderFilter {
+                badge: Some(badge),
+                venue: Some(venue),
+                from_day: Some(day),
+                to_day: Some(day),
+                states: None,
+            })?
+            .into_iter()
+            .filter(|o| o.state.is_live())
+            .collect();
+        Ok(live)
+    }
+
+    /// The order and cancel windows of an order right now (what the UI offers).
+    pub fn windows(&self, order: &Order) -> Result<(Window, Window)> {
+        let venue = self.venue(&order.venue)?;
+        let d = venue.rules.deadlines(order.day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let now = self.clock.now();
+        Ok((d.order_window(now), d.cancel_window(now)))
+    }
+
+    fn wake(&self) {
+        if let Some(w) = &self.waker {
+            w.wake();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The worker thread: blocks on a channel until woken (new outbox row, webhook event, menu
+//! refresh request) or until the engine's next timer falls due. It never spins.
+
+use super::engine::{Engine, StepReport};
+use crate::domain::Clock;
+use crate::kiosk::Waker;
+use crate::vendors::RemoteUpdate;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// The longest the worker sleeps without looking (the clock may have been corrected).
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+pub enum Msg {
+    Wake,
+    RefreshMenus,
+    Update { venue: String, update: RemoteUpdate },
+    /// Runs one pass and answers with its report (`sync --once`, tests).
+    StepNow(Sender<StepReport>),
+    Shutdown,
+}
+
+/// A handle to the running worker: wakes it, feeds it updates, stops it.
+#[derive(Clone)]
+pub struct WorkerHandle {
+    tx: Sender<Msg>,
+}
+
+impl WorkerHandle {
+    pub fn send(&self, msg: Msg) {
+        // A stopped worker has nothing to wake; the durable outbox keeps the work.
+        let _ = self.tx.send(msg);
+    }
+
+    pub fn refresh_menus(&self) {
+        self.send(Msg::RefreshMenus);
+    }
+
+    pub fn push_update(&self, venue: &str, update: RemoteUpdate) {
+        self.send(Msg::Update { venue: venue.to_string(), update });
+    }
+
+    /// Runs a pass now and waits for its report.
+    pub fn step_now(&self) -> Option<StepReport> {
+        let (tx, rx) = mpsc::channel();
+        self.send(Msg::StepNow(tx));
+        rx.recv().ok()
+    }
+
+    pub fn shutdown(&self) {
+        self.send(Msg::Shutdown);
+    }
+}
+
+impl Waker for WorkerHandle {
+    fn wake(&self) {
+        self.send(Msg::Wake);
+    }
+}
+
+pub struct Worker {
+    pub handle: WorkerHandle,
+    pub thread: JoinHandle<()>,
+}
+
+impl Worker {
+    /// Starts the worker thread around an engine.
+    pub fn spawn(engine: Engine, clock: Arc<dyn Clock>) -> std::io::Result<Worker> {
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("sync-worker".into())
+            .spawn(move || run(engine, clock, rx))?;
+        Ok(Worker { handle: WorkerHandle { tx }, thread })
+    }
+}
+
+fn run(mut engine: Engine, clock: Arc<dyn Clock>, rx: Receiver<Msg>) {
+    log::info!("sync worker started");
+    let mut report = engine.step();
+    loop {
+        let wait = sleep_for(&report, clock.as_ref());
+        let msg = match rx.recv_timeout(wait) {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => Msg::Wake,
+            Err(RecvTimeoutError::Disconnected) => Msg::Shutdown,
+        };
+        match msg {
+            Msg::Wake => report = engine.step(),
+            Msg::RefreshMenus => {
+                engine.request_menu_refresh();
+                report = engine.step();
+            }
+            Msg::Update { venue, update } => {
+                if let Err(e) = engine.apply_update(&update, &venue) {
+                    log::error!("vendor update not applied: {e}");
+                }
+                report = engine.step();
+            }
+            Msg::StepNow(answer) => {
+                report = engine.step();
+                let _ = answer.send(report.clone());
+            }
+            Msg::Shutdown => break,
+        }
+    }
+    log::info!("sync worker stopped");
+}
+
+/// How long to sleep until the next timer, at most [`MAX_SLEEP`].
+fn sleep_for(report: &StepReport, clock: &dyn Clock) -> Duration {
+    let Some(next) = report.next_wake else { return MAX_SLEEP };
+    let secs = next.as_millisecond() - clock.now().as_millisecond();
+    // Never 0: a timer that is due now but blocked (venue backoff) must not spin.
+    Duration::from_millis(secs.clamp(50, MAX_SLEEP.as_millis() as i64) as u64)
+}
