@@ -5,7 +5,7 @@ use crate::config::{Config, VendorSettings};
 use crate::domain::Clock;
 use crate::kiosk::Kiosk;
 use crate::store::{self, OpenReport, Store};
-use crate::sync::{Engine, Listeners, SharedStatus, Worker};
+use crate::sync::{Engine, Listeners, SharedStatus, Worker, WorkerHandle};
 use crate::vendors::{self, Vendor};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -63,6 +63,7 @@ impl App {
             .with_listeners(listeners.clone())
             .with_status(status.clone());
         let worker = Worker::spawn(engine, clock.clone()).map_err(|e| format!("cannot start the sync worker: {e}"))?;
+        start_webhook_listeners(&config, &worker.handle);
         let kiosk = Kiosk::new(config.clone(), store, clock).with_waker(Arc::new(worker.handle.clone()));
         Ok(App {
             config,
@@ -78,5 +79,23 @@ impl App {
     pub fn shutdown(self) {
         self.worker.handle.shutdown();
         let _ = self.worker.thread.join();
+    }
+}
+
+/// Starts a webhook receiver for each Liefersoft venue that has one: verified events go to
+/// the worker, which applies them like a status poll. A listener that cannot start is logged
+/// (the kiosk still works by polling).
+fn start_webhook_listeners(config: &Config, worker: &WorkerHandle) {
+    for venue in &config.venues {
+        let VendorSettings::Liefersoft(s) = &venue.vendor else { continue };
+        let Some(hook) = &s.webhook else { continue };
+        let handle = worker.clone();
+        let key = venue.key.clone();
+        match crate::vendors::webhook::serve(&hook.listen, hook.secret.clone(), move |update| {
+            handle.push_update(&key, update)
+        }) {
+            Ok(_) => log::info!("webhook receiver of {} listening on {}", venue.key, hook.listen),
+            Err(e) => log::error!("webhook receiver of {} cannot listen on {}: {e}; orders are polled instead", venue.key, hook.listen),
+        }
     }
 }

@@ -83,6 +83,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Log in once at Bessa for an employee and store their token in the secrets file
+    /// (the password is read from standard input and never stored).
+    BessaLogin {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        badge: String,
+    },
+    /// Manage the Liefersoft webhook of a venue: list, register (create or update), delete.
+    Webhooks {
+        #[arg(long)]
+        venue: String,
+        #[command(subcommand)]
+        action: WebhookAction,
+    },
     /// Cancel an order on behalf of a badge.
     Cancel {
         #[arg(long)]
@@ -91,6 +106,16 @@ pub enum Command {
         order: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebhookAction {
+    List,
+    /// Registers the venue's `[venues.X.webhook]` public URL and secret.
+    Register,
+    Delete {
+        id: String,
     },
 }
 
@@ -139,6 +164,8 @@ fn execute(cli: &Cli, command: &Command) -> Result<u8, String> {
             with_app(config, clock, |k| order(k, badge, *date, dish, venue.as_deref(), *json))
         }
         Command::Cancel { badge, order, json } => with_app(config, clock, |k| cancel(k, badge, order, *json)),
+        Command::BessaLogin { venue, badge } => crate::admin::bessa_login(&config, venue, badge, &mut std::io::stdin().lock()),
+        Command::Webhooks { venue, action } => crate::admin::webhooks(&config, venue, action),
     }
 }
 
@@ -344,3 +371,54 @@ fn refused(e: &KioskError) -> u8 {
     EXIT_REFUSED
 }
 
+
+/// Renders every screen to PNG files in `dir`.
+pub fn screenshots(dir: &Path) -> u8 {
+    match crate::ui::render_screenshots(dir) {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("canteen-kiosk: screenshots failed: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+/// Opens the kiosk window (employee or kitchen mode) with its worker.
+pub fn run_window(cli: &Cli, clock: Arc<dyn Clock>) -> u8 {
+    let mut config = match load_config(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("canteen-kiosk: the config has problems, the kiosk does not start:\n{e}");
+            return EXIT_REFUSED;
+        }
+    };
+    if cli.kitchen {
+        config.kiosk.mode = crate::config::Mode::Kitchen;
+    }
+    if config.path.is_none() {
+        log::info!("demo mode: data in {}", config.kiosk.data_dir.display());
+    }
+    let app = match App::start(config, clock) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("canteen-kiosk: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let App { kiosk, worker, listeners, status, .. } = app;
+    let result = crate::ui::run(kiosk, listeners, status);
+    worker.handle.shutdown();
+    let _ = worker.thread.join();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("canteen-kiosk: cannot open the window: {e}");
+            EXIT_FAILED
+        }
+    }
+}

@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     if let Some(command) = &cli.command {
         return ExitCode::from(cli::run(&cli, command));
     }
-    let _ = Arc::new(SystemClock::new());
-    ExitCode::from(0) // WINDOW-PENDING
+    if let Some(dir) = &cli.screenshot {
+        return ExitCode::from(cli::screenshots(dir));
+    }
+    ExitCode::from(cli::run_window(&cli, Arc::new(SystemClock::new())))
 }

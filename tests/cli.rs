@@ -67,7 +67,9 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
     // The worker pass at the end of `order` sent it to the simulated vendor.
     let mine = json(&demo(&home, &["orders", "--badge", "1001", "--json"]));
     let found = mine.as_array().unwrap().iter().find(|o| o["id"] == id.as_str()).unwrap();
-    assert_eq!(found["state"], "sent", "{found}");
+    // The demo kitchen confirms at its first status look, which may be the same pass.
+    assert!(found["state"] == "sent" || found["state"] == "confirmed", "{found}");
+    assert_eq!(found["vendor_ref"].as_str().map(|r| r.starts_with("DEMO-")), Some(true));
 
     let csv = demo(&home, &["orders", "--date", &date, "--csv"]);
     let text = stdout(&csv);

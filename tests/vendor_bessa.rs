@@ -503,3 +503,40 @@ fn a_closed_port_is_unreachable() {
     assert!(!err.may_have_arrived() && err.is_transient());
     no_token_in(&err);
 }
+
+/// `canteen-kiosk bessa-login`: the admin types the password once; the employee's key lands
+/// in the secrets file (0600), never the password, and orders then go out with that key.
+#[test]
+fn bessa_login_stores_the_employees_key_in_the_secrets_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = BessaFake::start();
+    let key = "0123456789abcdef0123456789abcdef01234567";
+    fake.add_account("knapp-2041@bessa.app", "pw-of-michael", key);
+    let dir = std::env::temp_dir().join(format!("ck-bessa-login-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let secrets = dir.join("secrets.toml");
+    let mut config = canteen_kiosk::config::demo(dir.clone());
+    config.venues = vec![venue(
+        "canteen",
+        VendorSettings::Bessa(bessa_settings(&fake.url(), Some(CAPTURE_TOKEN))),
+        "EUR",
+        vienna_rules(),
+    )];
+    config.badges = vec![michael()];
+    config.http = quick_http();
+    config.secrets = Secrets { path: Some(secrets.clone()), values: Default::default() };
+    let mut input: &[u8] = b"pw-of-michael\n";
+    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut input).unwrap();
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&secrets).unwrap();
+    assert!(text.contains("bessa.canteen.0004711") && text.contains(key), "{text}");
+    assert!(!text.contains("pw-of-michael"), "the password is never stored");
+    let mode = std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // A wrong password is refused with exit 1 and nothing is written.
+    let mut wrong: &[u8] = b"nope\n";
+    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut wrong).unwrap();
+    assert_eq!(code, 1);
+    assert_eq!(std::fs::read_to_string(&secrets).unwrap(), text);
+}

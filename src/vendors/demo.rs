@@ -94,7 +94,6 @@ pub struct DemoVendor {
     venue: String,
     /// Orders it has received: kiosk order id → (vendor ref, state).
     orders: HashMap<String, (String, RemoteState)>,
-    next_ref: u64,
 }
 
 impl DemoVendor {
@@ -102,7 +101,16 @@ impl DemoVendor {
         DemoVendor {
             venue: venue.key.clone(),
             orders: HashMap::new(),
-            next_ref: 1000,
+        }
+    }
+
+    /// The simulated kitchen lives in memory, but each process (window, CLI) has its own: an
+    /// order that carries a demo reference was placed with one of them, so it is known here.
+    fn remember(&mut self, order: &Order) {
+        if let Some(r) = order.vendor_ref.as_ref().filter(|r| r.starts_with("DEMO-")) {
+            self.orders
+                .entry(order.id.clone())
+                .or_insert_with(|| (r.clone(), RemoteState::Sent));
         }
     }
 
@@ -135,14 +143,15 @@ impl Vendor for DemoVendor {
             return Err(VendorError::Rejected(vec!["an order needs at least one dish".into()]));
         }
         if !self.orders.contains_key(&order.id) {
-            self.next_ref += 1;
-            let r = format!("DEMO-{}", self.next_ref);
+            // Derived from the kiosk's id, so every process names an order the same way.
+            let r = format!("DEMO-{}", order.id.get(..8).unwrap_or(&order.id).to_uppercase());
             self.orders.insert(order.id.clone(), (r, RemoteState::Sent));
         }
         Ok(self.remote(&order.id).expect("just inserted"))
     }
 
     fn cancel_order(&mut self, order: &Order, _who: &Badge) -> Result<RemoteOrder, VendorError> {
+        self.remember(order);
         match self.orders.get_mut(&order.id) {
             Some(entry) => {
                 entry.1 = RemoteState::Cancelled;
@@ -153,10 +162,12 @@ impl Vendor for DemoVendor {
     }
 
     fn find_order(&mut self, order: &Order, _who: &Badge) -> Result<Option<RemoteOrder>, VendorError> {
+        self.remember(order);
         Ok(self.remote(&order.id))
     }
 
     fn order_status(&mut self, order: &Order, _who: &Badge) -> Result<Option<RemoteOrder>, VendorError> {
+        self.remember(order);
         // The demo kitchen confirms every order at the first look.
         if let Some(entry) = self.orders.get_mut(&order.id)
             && entry.1 == RemoteState::Sent
