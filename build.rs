@@ -2,7 +2,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 fn main() {
     // Debug info lets the headless UI tests find elements by accessible label.
-    let config = slint_build::CompilerConfiguration::new().with_debug_info(true);
+    // Translations (ui/translations/<lang>/LC_MESSAGES/canteen-kiosk.po) are compiled into the
+    // binary and picked at run time with `slint::select_bundled_translation`. Messages carry
+    // no context (the .po files have no msgctxt) unless a @tr() gives one explicitly.
+    let config = slint_build::CompilerConfiguration::new()
+        .with_debug_info(true)
+        .with_bundled_translations("ui/translations")
+        .with_default_translation_context(slint_build::DefaultTranslationContext::None);
     slint_build::compile_with_config("ui/app.slint", config).expect("ui/app.slint must compile");
 
     // The build time is a floor for a trustworthy clock (a Pi without RTC boots in 1970).

@@ -3,6 +3,7 @@
 //! See README.md for the architecture: domain rules (pure), config, store (SQLite), vendor
 //! adapters, the sync worker, the kiosk service shared by UI and CLI, and the Slint UI.
 
+pub mod admin;
 pub mod app;
 #[doc(hidden)]
 pub mod bench_data;

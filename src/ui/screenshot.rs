@@ -1,0 +1,344 @@
+//! Renders every screen state to PNG with Slint's software renderer: fixed demo data in a
+//! temporary store and a fixed clock, so the pictures are the same on every run.
+//!
+//! Slint's platform is per thread and can be set only once per thread, so the rendering runs
+//! on a thread of its own with a tiny platform behind a `MinimalSoftwareWindow`. That keeps it
+//! apart from the real window (and from the headless test backend in other test threads).
+
+use super::KioskUi;
+use super::generated::{Api, Screen};
+use crate::config::{Config, Language};
+use crate::domain::{Clock, ManualClock, OrderEvent};
+use crate::kiosk::Kiosk;
+use crate::store::{OutboxChange, Store};
+use crate::sync::{Change, Listeners, SharedStatus};
+use crate::vendors::demo::demo_menu_day;
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use slint::Rgb8Pixel;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, Model, PhysicalSize};
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The sizes every state is rendered at: a 7" and a 10" kiosk screen.
+pub const SHOT_SIZES: [(u32, u32); 2] = [(800, 480), (1280, 800)];
+
+/// The languages rendered.
+const LANGUAGES: [Language; 3] = [Language::En, Language::De, Language::PtBr];
+
+/// Renders every screen state, at each of [`SHOT_SIZES`] and in each language, into `dir` as
+/// `<lang>-<w>x<h>-<nn>-<state>.png`. Returns the files written.
+pub fn render_screenshots(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let dir = dir.to_path_buf();
+    std::thread::Builder::new()
+        .name("screenshots".into())
+        .spawn(move || render_on_this_thread(&dir))
+        .map_err(|e| format!("cannot start the renderer thread: {e}"))?
+        .join()
+        .map_err(|_| "the renderer panicked".to_string())?
+}
+
+struct ShotPlatform {
+    window: Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
+}
+
+impl Platform for ShotPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        let w = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        *self.window.borrow_mut() = Some(w.clone());
+        Ok(w)
+    }
+
+    fn duration_since_start(&self) -> Duration {
+        // Time stands still: no animation or timer moves between pictures.
+        Duration::ZERO
+    }
+}
+
+fn render_on_this_thread(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let window = Rc::new(RefCell::new(None));
+    slint::platform::set_platform(Box::new(ShotPlatform {
+        window: window.clone(),
+    }))
+    .map_err(|e| format!("cannot set the rendering platform: {e}"))?;
+    let mut written = Vec::new();
+    for lang in LANGUAGES {
+        let work = scratch_dir(lang)?;
+        let result = Scenario::new(lang, &work, &window).and_then(|s| s.run(dir, &mut written));
+        let _ = std::fs::remove_dir_all(&work);
+        result?;
+    }
+    Ok(written)
+}
+
+fn scratch_dir(lang: Language) -> Result<PathBuf, String> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!(
+        "canteen-kiosk-shots-{}-{nanos}-{}",
+        std::process::id(),
+        lang.code()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Thursday 19 November 2026, 09:41:07 in Vienna: ordering for today is open until 11:00.
+fn shot_now() -> Timestamp {
+    date(2026, 11, 19)
+        .at(9, 41, 7, 0)
+        .to_zoned(TimeZone::get("Europe/Vienna").expect("tzdb is bundled"))
+        .expect("valid time")
+        .timestamp()
+}
+
+/// The built-in demo config (one venue in Europe/Vienna, serving 12:00, order 1 h and
+/// cancel 2 h before) in the given language.
+fn shot_config(data_dir: &Path, lang: Language) -> Config {
+    let mut config = crate::config::demo(data_dir.to_path_buf());
+    config.kiosk.language = lang;
+    config
+}
+
+struct Scenario {
+    lang: Language,
+    ui: KioskUi,
+    /// The worker's own connection: changes orders as the sync worker would.
+    worker: Store,
+    clock: ManualClock,
+    status: SharedStatus,
+    listeners: Listeners,
+    window: Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
+    shot_no: u32,
+}
+
+impl Scenario {
+    fn new(
+        lang: Language,
+        work: &Path,
+        window: &Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
+    ) -> Result<Scenario, String> {
+        let config = Arc::new(shot_config(work, lang));
+        let path = work.join("kiosk.sqlite");
+        let (mut store, _) = Store::open(&path).map_err(|e| e.to_string())?;
+        let now = shot_now();
+        let today = date(2026, 11, 19);
+        let days: Vec<_> = (0..7)
+            .map(|i| demo_menu_day("demo", today.checked_add(i.days()).expect("date in range")))
+            .collect();
+        store
+            .put_menu_days(&days, now, "demo")
+            .map_err(|e| e.to_string())?;
+        let worker = Store::connect(&path).map_err(|e| e.to_string())?;
+        let clock = ManualClock::new(now);
+        let floor = date(2026, 11, 1)
+            .at(0, 0, 0, 0)
+            .to_zoned(TimeZone::UTC)
+            .expect("valid")
+            .timestamp();
+        let kiosk = Kiosk::new(config, store, Arc::new(clock.clone())).with_clock_floor(floor);
+        let status = SharedStatus::default();
+        let listeners = Listeners::default();
+        let ui = KioskUi::new(kiosk, status.clone()).map_err(|e| e.to_string())?;
+        ui.listen(&listeners);
+        ui.window().show().map_err(|e| e.to_string())?;
+        Ok(Scenario {
+            lang,
+            ui,
+            worker,
+            clock,
+            status,
+            listeners,
+            window: window.clone(),
+            shot_no: 0,
+        })
+    }
+
+    fn api(&self) -> Api<'_> {
+        self.ui.window().global::<Api>()
+    }
+
+    fn shoot(&mut self, name: &str, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        self.shot_no += 1;
+        let window = self
+            .window
+            .borrow()
+            .clone()
+            .ok_or("no window was created")?;
+        for (w, h) in SHOT_SIZES {
+            window.set_size(PhysicalSize::new(w, h));
+            // Runs the `changed width` handlers (the type scale follows the window size).
+            slint::platform::update_timers_and_animations();
+            window.request_redraw();
+            let mut pixels = vec![Rgb8Pixel { r: 0, g: 0, b: 0 }; (w * h) as usize];
+            window.draw_if_needed(|renderer| {
+                renderer.render(&mut pixels, w as usize);
+            });
+            let file = dir.join(format!(
+                "{}-{w}x{h}-{:02}-{name}.png",
+                self.lang.code(),
+                self.shot_no
+            ));
+            write_png(&file, w, h, &pixels)?;
+            out.push(file);
+        }
+        Ok(())
+    }
+
+    /// Moves an order through `events` as the sync worker would, and tells the UI.
+    fn worker_moves(
+        &mut self,
+        order_id: &str,
+        events: &[OrderEvent],
+        reason: Option<&str>,
+    ) -> Result<(), String> {
+        let mut order = self
+            .worker
+            .order(order_id)
+            .map_err(|e| e.to_string())?
+            .ok_or("no such order")?;
+        for ev in events {
+            let from = order.state;
+            order
+                .apply(*ev, self.clock.now())
+                .map_err(|e| e.to_string())?;
+            if let Some(r) = reason {
+                order.reason = Some(r.to_string());
+            }
+            self.worker
+                .save_transition(&order, from, Some("screenshot"), OutboxChange::None)
+                .map_err(|e| e.to_string())?;
+        }
+        self.listeners.notify(Change::Orders);
+        self.ui.pump();
+        Ok(())
+    }
+
+    fn dish_id(&self, row: usize) -> String {
+        self.api()
+            .get_dishes()
+            .row_data(row)
+            .map(|d| d.id.to_string())
+            .unwrap_or_default()
+    }
+
+    fn place(&mut self, day: i32, row: usize) -> Result<String, String> {
+        let api = self.api();
+        api.invoke_show(Screen::Menu);
+        api.invoke_select_day(day);
+        let id = self.dish_id(row);
+        api.invoke_dish_tapped(id.into());
+        api.invoke_order_anyway();
+        api.invoke_confirm_order();
+        let order = api.get_sheet_order().id.to_string();
+        api.invoke_close_sheet();
+        if order.is_empty() {
+            return Err(format!("the order for day {day} was not placed"));
+        }
+        Ok(order)
+    }
+
+    fn run(mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        self.shoot("idle", dir, out)?;
+
+        self.status.update(|s| {
+            s.offline = true;
+            s.queued = 2;
+        });
+        self.listeners.notify(Change::Status);
+        self.ui.pump();
+        self.shoot("idle-offline", dir, out)?;
+        self.status.update(|s| {
+            s.offline = false;
+            s.queued = 0;
+        });
+        self.listeners.notify(Change::Status);
+        self.ui.pump();
+
+        self.ui.badge("4711");
+        self.shoot("unknown-badge", dir, out)?;
+
+        self.ui.badge("1001");
+        self.shoot("menu", dir, out)?;
+
+        let api = self.api();
+        api.invoke_dish_tapped(self.dish_id(0).into());
+        self.shoot("confirm", dir, out)?;
+
+        self.api().invoke_confirm_order();
+        let today_order = self.api().get_sheet_order().id.to_string();
+        self.shoot("saved", dir, out)?;
+        self.worker_moves(
+            &today_order,
+            &[OrderEvent::SendStarted, OrderEvent::Accepted],
+            None,
+        )?;
+        self.shoot("sent", dir, out)?;
+        self.worker_moves(&today_order, &[OrderEvent::KitchenConfirmed], None)?;
+        self.shoot("confirmed", dir, out)?;
+        self.api().invoke_close_sheet();
+
+        self.api().invoke_dish_tapped(self.dish_id(1).into());
+        self.shoot("order-twice", dir, out)?;
+        self.api().invoke_close_sheet();
+
+        // More orders for the list: one the canteen refused, one still waiting.
+        let refused = self.place(1, 2)?;
+        self.worker_moves(
+            &refused,
+            &[OrderEvent::SendStarted, OrderEvent::Refused],
+            Some("Canteen closed for a staff event"),
+        )?;
+        self.place(4, 0)?;
+        self.api().invoke_show(Screen::Orders);
+        self.shoot("my-orders", dir, out)?;
+
+        self.api().invoke_cancel_tapped(today_order.into());
+        self.shoot("cancel-confirm", dir, out)?;
+        self.api().invoke_close_sheet();
+
+        self.api().invoke_show(Screen::Menu);
+        self.api().invoke_select_day(2);
+        self.shoot("closed-day", dir, out)?;
+
+        self.api().invoke_select_day(0);
+        let idle = self.ui.window().global::<Api>().get_logout_in().max(0) as u32;
+        for _ in 0..idle.saturating_sub(7) {
+            self.ui.tick();
+        }
+        self.shoot("logout-countdown", dir, out)?;
+        self.api().invoke_activity();
+
+        // Half past eleven: ordering for today has closed.
+        self.clock.advance(SignedDuration::from_mins(109));
+        self.ui.tick();
+        self.api().invoke_select_day(0);
+        self.shoot("cutoff-passed", dir, out)?;
+
+        self.api().invoke_logout();
+        Ok(())
+    }
+}
+
+fn write_png(path: &Path, w: u32, h: u32, pixels: &[Rgb8Pixel]) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let file = std::fs::File::create(path).map_err(|e| err(&e))?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::High);
+    let mut writer = enc.write_header().map_err(|e| err(&e))?;
+    let bytes: Vec<u8> = pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+    writer.write_image_data(&bytes).map_err(|e| err(&e))?;
+    writer.finish().map_err(|e| err(&e))?;
+    Ok(())
+}

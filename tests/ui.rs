@@ -1,0 +1,629 @@
+//! The kiosk screen, headless: Slint's testing backend (one per test thread, mock time),
+//! elements found by their accessible labels, the kiosk service on a temporary SQLite store
+//! with a fixed clock. The sync worker is played by a second store connection that changes
+//! orders and notifies, as the real worker does.
+//!
+//! The screenshot test renders through its own thread and platform (see src/ui/screenshot.rs),
+//! so it does not collide with the testing backend of the other tests.
+
+use canteen_kiosk::config::Config;
+use canteen_kiosk::domain::{Clock, ManualClock, OrderEvent, OrderState};
+use canteen_kiosk::kiosk::Kiosk;
+use canteen_kiosk::store::{OrderFilter, OutboxChange, Store};
+use canteen_kiosk::sync::{Change, Listeners, SharedStatus};
+use canteen_kiosk::ui::generated::{Api, DayState, OrderStatus, Problem, Screen, Sheet};
+use canteen_kiosk::ui::{KioskUi, SHOT_SIZES};
+use canteen_kiosk::vendors::demo::demo_menu_day;
+use i_slint_backend_testing::ElementHandle;
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use slint::platform::WindowEvent;
+use slint::{ComponentHandle, Model};
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+thread_local! {
+    static BACKEND: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The testing backend, once per thread.
+fn init_backend() {
+    BACKEND.with(|b| {
+        if !b.get() {
+            i_slint_backend_testing::init_no_event_loop();
+            b.set(true);
+        }
+    });
+}
+
+/// Lets pending `if`/`for` elements instantiate without letting time pass.
+fn settle() {
+    i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
+}
+
+fn unique_dir(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "canteen-kiosk-ui-{name}-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn vienna() -> TimeZone {
+    TimeZone::get("Europe/Vienna").unwrap()
+}
+
+/// Thursday 19 November 2026, 09:41 in Vienna: today's ordering is open until 11:00.
+fn t0() -> Timestamp {
+    date(2026, 11, 19)
+        .at(9, 41, 0, 0)
+        .to_zoned(vienna())
+        .unwrap()
+        .timestamp()
+}
+
+/// The built-in demo config: venue "demo" in Europe/Vienna, serving 12:00, ordering until
+/// 11:00, cancelling until 10:00; badges 1001 Anna Berger, 1002 Michael Kaufmann, ….
+fn config(data_dir: &Path) -> Config {
+    canteen_kiosk::config::demo(data_dir.to_path_buf())
+}
+
+struct Fixture {
+    ui: KioskUi,
+    worker: Store,
+    clock: ManualClock,
+    listeners: Listeners,
+    status: SharedStatus,
+    _dir: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        init_backend();
+        let dir = unique_dir(name);
+        let path = dir.join("kiosk.sqlite");
+        let (mut store, _) = Store::open(&path).unwrap();
+        let today = date(2026, 11, 19);
+        let days: Vec<_> = (0..7)
+            .map(|i| demo_menu_day("demo", today.checked_add(i.days()).unwrap()))
+            .collect();
+        store.put_menu_days(&days, t0(), "demo").unwrap();
+        let worker = Store::connect(&path).unwrap();
+        let clock = ManualClock::new(t0());
+        let floor = date(2026, 11, 1)
+            .at(0, 0, 0, 0)
+            .to_zoned(TimeZone::UTC)
+            .unwrap()
+            .timestamp();
+        let kiosk = Kiosk::new(Arc::new(config(&dir)), store, Arc::new(clock.clone()))
+            .with_clock_floor(floor);
+        let status = SharedStatus::default();
+        let listeners = Listeners::default();
+        let ui = KioskUi::new(kiosk, status.clone()).unwrap();
+        ui.listen(&listeners);
+        ui.window().show().unwrap();
+        settle();
+        Fixture {
+            ui,
+            worker,
+            clock,
+            listeners,
+            status,
+            _dir: dir,
+        }
+    }
+
+    fn api(&self) -> Api<'_> {
+        self.ui.window().global::<Api>()
+    }
+
+    /// Types like a badge reader: digits and Enter, at once.
+    fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            let text: slint::SharedString = c.to_string().into();
+            self.ui
+                .window()
+                .window()
+                .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+            self.ui
+                .window()
+                .window()
+                .dispatch_event(WindowEvent::KeyReleased { text });
+        }
+        settle();
+    }
+
+    fn find(&self, label: &str) -> Option<ElementHandle> {
+        settle();
+        ElementHandle::find_by_accessible_label(self.ui.window(), label).next()
+    }
+
+    fn tap(&self, label: &str) {
+        let el = self
+            .find(label)
+            .unwrap_or_else(|| panic!("no element labelled {label:?}"));
+        el.invoke_accessible_default_action();
+        settle();
+    }
+
+    fn dish_name(&self, row: usize) -> String {
+        self.api()
+            .get_dishes()
+            .row_data(row)
+            .unwrap()
+            .name
+            .to_string()
+    }
+
+    fn orders_of(&self, badge: &str) -> Vec<canteen_kiosk::domain::Order> {
+        self.worker
+            .orders(&OrderFilter {
+                badge: Some(badge),
+                ..OrderFilter::default()
+            })
+            .unwrap()
+    }
+
+    /// Moves an order as the sync worker would, then notifies (as the worker does).
+    fn worker_moves(&mut self, id: &str, events: &[OrderEvent], reason: Option<&str>) {
+        let mut order = self.worker.order(id).unwrap().unwrap();
+        for ev in events {
+            let from = order.state;
+            order.apply(*ev, self.clock.now()).unwrap();
+            order.reason = reason.map(str::to_string);
+            assert!(
+                self.worker
+                    .save_transition(&order, from, Some("test"), OutboxChange::None)
+                    .unwrap()
+            );
+        }
+        self.listeners.notify(Change::Orders);
+        // No event loop in these tests: apply what the worker reported.
+        self.ui.pump();
+        settle();
+    }
+
+    fn badge_in(&self) {
+        self.type_keys("1001\n");
+        assert_eq!(self.api().get_screen(), Screen::Menu);
+    }
+
+    fn seconds(&self, n: u64) {
+        for _ in 0..n {
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
+        }
+    }
+}
+
+#[test]
+fn badge_in_order_and_follow_the_state() {
+    let mut f = Fixture::new("order");
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+    f.badge_in();
+    assert_eq!(f.api().get_user_name(), "Anna");
+    assert!(f.find("Hello, Anna!").is_some(), "greets by name");
+
+    // Two taps: the dish, then Order.
+    let dish = f.dish_name(0);
+    f.tap(&dish);
+    assert_eq!(f.api().get_sheet(), Sheet::ConfirmOrder);
+    assert_eq!(f.api().get_sheet_total(), "€7.20");
+    f.tap("Order now");
+    assert_eq!(f.api().get_sheet(), Sheet::OrderPlaced);
+
+    // Saved locally before anything was sent.
+    let orders = f.orders_of("1001");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].state, OrderState::Queued);
+    assert_eq!(orders[0].lines[0].name, dish);
+    assert_eq!(f.api().get_sheet_order().status, OrderStatus::Queued);
+    assert!(f.find("Saved — will be sent").is_some());
+
+    // The worker sends it, then the kitchen confirms: the sheet follows.
+    let id = orders[0].id.clone();
+    f.worker_moves(&id, &[OrderEvent::SendStarted, OrderEvent::Accepted], None);
+    assert_eq!(f.api().get_sheet_order().status, OrderStatus::Sent);
+    assert!(f.find("Sent to the kitchen").is_some());
+    f.worker_moves(&id, &[OrderEvent::KitchenConfirmed], None);
+    assert_eq!(f.api().get_sheet_order().status, OrderStatus::Confirmed);
+    assert!(f.find("Confirmed by the kitchen").is_some());
+
+    f.tap("Done");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    f.tap("My orders");
+    assert_eq!(f.api().get_screen(), Screen::Orders);
+    let rows = f.api().get_orders();
+    assert_eq!(rows.row_count(), 1);
+    assert_eq!(rows.row_data(0).unwrap().status, OrderStatus::Confirmed);
+}
+
+#[test]
+fn ordering_the_same_day_twice_asks_first() {
+    let f = Fixture::new("twice");
+    f.badge_in();
+    let first = f.dish_name(0);
+    let second = f.dish_name(1);
+    f.tap(&first);
+    f.tap("Order now");
+    f.tap("Done");
+
+    f.tap(&second);
+    assert_eq!(f.api().get_sheet(), Sheet::OrderTwice);
+    let existing: Vec<String> = f
+        .api()
+        .get_sheet_existing()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(existing, vec![first.clone()]);
+    f.tap("No, go back");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    assert_eq!(f.orders_of("1001").len(), 1);
+
+    f.tap(&second);
+    f.tap("Yes, order another");
+    assert_eq!(f.api().get_sheet(), Sheet::ConfirmOrder);
+    f.tap("Order now");
+    assert_eq!(f.orders_of("1001").len(), 2);
+}
+
+#[test]
+fn cancel_asks_then_cancels() {
+    let f = Fixture::new("cancel");
+    f.badge_in();
+    let dish = f.dish_name(0);
+    f.tap(&dish);
+    f.tap("Order now");
+    f.tap("My orders");
+    let row = f.api().get_orders().row_data(0).unwrap();
+    assert!(row.can_cancel);
+    assert_eq!(row.cancel_until, "10:00");
+
+    f.tap(&format!("Cancel order {dish}"));
+    assert_eq!(f.api().get_sheet(), Sheet::ConfirmCancel);
+    f.tap("Keep order");
+    assert_eq!(f.orders_of("1001")[0].state, OrderState::Queued);
+
+    f.tap(&format!("Cancel order {dish}"));
+    f.tap("Yes, cancel it");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    // Not yet sent: cancelled right here.
+    assert_eq!(f.orders_of("1001")[0].state, OrderState::Cancelled);
+    let row = f.api().get_orders().row_data(0).unwrap();
+    assert_eq!(row.status, OrderStatus::Cancelled);
+    assert!(!row.can_cancel);
+    assert!(
+        f.find(&format!("Cancel order {dish}")).is_none(),
+        "no cancel button any more"
+    );
+}
+
+#[test]
+fn refused_and_kitchen_cancelled_orders_show_the_reason() {
+    let mut f = Fixture::new("reasons");
+    f.badge_in();
+    f.tap(&f.dish_name(0));
+    f.tap("Order now");
+    let id = f.orders_of("1001")[0].id.clone();
+    f.worker_moves(&id, &[OrderEvent::SendStarted, OrderEvent::Accepted], None);
+    f.worker_moves(&id, &[OrderEvent::KitchenCancelled], Some("Out of salmon"));
+    assert_eq!(
+        f.api().get_sheet_order().status,
+        OrderStatus::KitchenCancelled
+    );
+    assert_eq!(f.api().get_sheet_order().reason, "Out of salmon");
+    f.tap("My orders");
+    let row = f.api().get_orders().row_data(0).unwrap();
+    assert_eq!(row.status, OrderStatus::KitchenCancelled);
+    assert!(!row.can_cancel);
+}
+
+#[test]
+fn logs_out_by_itself_with_a_countdown() {
+    let f = Fixture::new("logout");
+    f.badge_in();
+    f.tap(&f.dish_name(0));
+    f.tap("Order now");
+    f.tap("Done");
+    f.seconds(45);
+    assert!(!f.api().get_logout_warning());
+    f.seconds(6);
+    assert!(
+        f.api().get_logout_warning(),
+        "the last seconds are counted down"
+    );
+    assert!(f.find("Logging out in 9 seconds").is_some());
+
+    // A touch keeps the session.
+    f.tap("Stay logged in");
+    assert!(!f.api().get_logout_warning());
+    f.seconds(30);
+    assert_eq!(f.api().get_screen(), Screen::Menu);
+
+    f.seconds(30);
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+    assert_eq!(f.api().get_user_name(), "");
+    assert_eq!(
+        f.api().get_orders().row_count(),
+        0,
+        "nothing of the previous person is left"
+    );
+    assert_eq!(f.api().get_dishes().row_count(), 0);
+    assert_eq!(f.api().get_days().row_count(), 0);
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+}
+
+#[test]
+fn log_out_button() {
+    let f = Fixture::new("logout-button");
+    f.badge_in();
+    f.tap("Log out");
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+    assert_eq!(f.api().get_user_name(), "");
+    // Another person can badge in right away.
+    f.type_keys("1002\n");
+    assert_eq!(f.api().get_user_name(), "Michael");
+}
+
+#[test]
+fn unknown_badges_are_explained_and_rate_limited() {
+    let f = Fixture::new("unknown");
+    f.type_keys("4711\n");
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+    assert_eq!(f.api().get_notice(), Problem::UnknownBadge);
+    assert!(
+        f.find(
+            "This badge is not registered at this kiosk. Please ask the canteen team to add it."
+        )
+        .is_some()
+    );
+    f.type_keys("4712\n");
+    f.type_keys("4713\n");
+    assert_eq!(f.api().get_notice(), Problem::BadgePaused);
+    // While paused even a known badge is ignored.
+    f.type_keys("1001\n");
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+    // The notice goes away by itself.
+    f.seconds(10);
+    assert_eq!(f.api().get_notice(), Problem::None);
+}
+
+#[test]
+fn stray_keys_are_not_a_badge() {
+    let f = Fixture::new("stray");
+    f.type_keys("10a01\n");
+    f.type_keys("12\n");
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+    assert_eq!(f.api().get_notice(), Problem::None);
+    // A tapped demo badge works like a read one.
+    f.tap("Demo badge 1002 (Michael Kaufmann)");
+    assert_eq!(f.api().get_user_name(), "Michael");
+}
+
+#[test]
+fn closed_days_cannot_be_ordered() {
+    let f = Fixture::new("closed");
+    f.badge_in();
+    let days = f.api().get_days();
+    assert_eq!(days.row_count(), 5);
+    assert_eq!(days.row_data(0).unwrap().state, DayState::Open);
+    assert_eq!(
+        days.row_data(2).unwrap().state,
+        DayState::NoMenu,
+        "Saturday"
+    );
+
+    f.tap("Saturday 21 Nov");
+    assert_eq!(f.api().get_selected_day(), 2);
+    assert_eq!(f.api().get_dishes().row_count(), 0);
+
+    // Past today's cutoff (11:00) the day closes on the next tick and its dishes are read-only.
+    f.tap("Today 19 Nov");
+    f.clock.advance(SignedDuration::from_mins(90));
+    f.seconds(1);
+    assert_eq!(
+        f.api().get_days().row_data(0).unwrap().state,
+        DayState::CutoffPassed
+    );
+    f.tap(&f.dish_name(0));
+    assert_eq!(
+        f.api().get_sheet(),
+        Sheet::None,
+        "a closed day's dish does not open the order sheet"
+    );
+    assert!(f.orders_of("1001").is_empty());
+}
+
+#[test]
+fn countdown_ticks_once_a_second() {
+    let f = Fixture::new("countdown");
+    f.badge_in();
+    let left = f.api().get_days().row_data(0).unwrap().left;
+    assert_eq!((left.hours, left.minutes, left.seconds), (1, 19, 0));
+    f.clock.advance(SignedDuration::from_secs(1));
+    f.seconds(1);
+    let left = f.api().get_days().row_data(0).unwrap().left;
+    assert_eq!((left.hours, left.minutes, left.seconds), (1, 18, 59));
+}
+
+#[test]
+fn offline_banner_follows_the_worker_status() {
+    let f = Fixture::new("offline");
+    assert!(!f.api().get_offline());
+    f.status.update(|s| {
+        s.offline = true;
+        s.queued = 3;
+    });
+    f.listeners.notify(Change::Status);
+    f.ui.pump();
+    assert!(f.api().get_offline());
+    assert_eq!(f.api().get_queued(), 3);
+    assert!(f
+        .find("The canteen cannot be reached right now. Orders are saved here and sent as soon as it is back (3 waiting).")
+        .is_some());
+}
+
+#[test]
+fn language_switch_on_the_idle_screen() {
+    let f = Fixture::new("language");
+    assert_eq!(
+        f.api().get_today_dishes().row_data(0).unwrap().price,
+        "€7.20"
+    );
+    f.tap("Deutsch");
+    assert_eq!(f.api().get_language(), "de");
+    assert!(f.find("Uhrzeit").is_some(), "texts are translated");
+    assert_eq!(
+        f.api().get_today_dishes().row_data(0).unwrap().price,
+        "7,20 €"
+    );
+    f.tap("Português");
+    assert_eq!(f.api().get_language(), "pt-BR");
+    assert!(f.find("Hora").is_some());
+    assert_eq!(
+        f.api().get_today_dishes().row_data(0).unwrap().price,
+        "€ 7,20"
+    );
+    f.tap("English");
+    assert!(f.find("Time").is_some());
+}
+
+/// Every @tr() string of ui/**/*.slint has a translation in every shipped language.
+#[test]
+fn every_text_is_translated() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ids = Vec::new();
+    let mut stack = vec![root.join("ui")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "slint") {
+                ids.extend(tr_ids(&std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    assert!(ids.len() > 50, "found the @tr strings");
+    for lang in ["de", "pt-BR"] {
+        let po = std::fs::read_to_string(root.join(format!(
+            "ui/translations/{lang}/LC_MESSAGES/canteen-kiosk.po"
+        )))
+        .unwrap();
+        let translated = po_ids(&po);
+        let missing: Vec<_> = ids.iter().filter(|id| !translated.contains(*id)).collect();
+        assert!(
+            missing.is_empty(),
+            "{lang} lacks translations for {missing:?}"
+        );
+    }
+}
+
+/// The message ids of `@tr("…")` (the id after `=>` where a context is given).
+fn tr_ids(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("@tr(") {
+        rest = &rest[at + 4..];
+        let Some((first, after)) = string_literal(rest) else {
+            continue;
+        };
+        let trimmed = after.trim_start();
+        let id = match trimmed.strip_prefix("=>") {
+            Some(more) => string_literal(more).map(|(s, _)| s).unwrap_or(first),
+            None => first,
+        };
+        out.push(id);
+    }
+    out
+}
+
+fn string_literal(s: &str) -> Option<(String, &str)> {
+    let s = s.trim_start().strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some((_, n)) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '"' => return Some((out, &s[i + 1..])),
+            _ => out.push(c),
+        }
+    }
+    None
+}
+
+/// Message ids with a non-empty translation.
+fn po_ids(po: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut id: Option<String> = None;
+    for line in po.lines() {
+        if let Some(rest) = line.strip_prefix("msgid ") {
+            id = string_literal(rest).map(|(s, _)| s);
+        } else if let Some(rest) = line.strip_prefix("msgstr") {
+            let value = rest
+                .split_once(' ')
+                .and_then(|(_, v)| string_literal(v))
+                .map(|(s, _)| s);
+            if let (Some(i), Some(v)) = (&id, value)
+                && !i.is_empty()
+                && !v.is_empty()
+                && !out.contains(i)
+            {
+                out.push(i.clone());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn screenshots_render_every_state() {
+    let dir = std::env::var_os("KIOSK_SHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| unique_dir("shots"));
+    let files = canteen_kiosk::ui::render_screenshots(&dir).expect("renders");
+    // 14 states, 2 sizes, 3 languages.
+    assert_eq!(files.len(), 14 * SHOT_SIZES.len() * 3);
+    for file in &files {
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(file).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy();
+        let size = if name.contains("-800x480-") {
+            (800, 480)
+        } else {
+            (1280, 800)
+        };
+        assert_eq!((info.width, info.height), size, "{name}");
+        // Not blank: many different colours.
+        let mut colours: Vec<[u8; 3]> = buf[..info.buffer_size()]
+            .chunks(3)
+            .step_by(7)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert!(
+            colours.len() > 20,
+            "{name} looks blank ({} colours)",
+            colours.len()
+        );
+    }
+    if std::env::var_os("KIOSK_SHOT_DIR").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
