@@ -410,8 +410,20 @@ pub fn run_window(cli: &Cli, clock: Arc<dyn Clock>) -> u8 {
             return EXIT_FAILED;
         }
     };
-    let App { kiosk, worker, listeners, status, .. } = app;
-    let result = crate::ui::run(kiosk, listeners, status);
+    let App { kiosk, worker, listeners, status, config, .. } = app;
+    let reload = Arc::new(crate::reload::ReloadState::default());
+    if let Some(path) = crate::reload::reload_path(&config) {
+        let reloader = crate::reload::Reloader {
+            path: path.to_path_buf(),
+            state: reload.clone(),
+            worker: worker.handle.clone(),
+            listeners: listeners.clone(),
+        };
+        if let Err(e) = reloader.watch_sighup() {
+            log::warn!("config reload on SIGHUP unavailable: {e}");
+        }
+    }
+    let result = crate::ui::run(kiosk, listeners, status); // RELOAD-UI-HOOK: pass `reload`
     worker.handle.shutdown();
     let _ = worker.thread.join();
     match result {

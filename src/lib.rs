@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod kiosk;
+pub mod reload;
 pub mod store;
 pub mod sync;
 pub mod vendors;

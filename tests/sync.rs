@@ -433,3 +433,49 @@ fn crash_child() {
         std::thread::sleep(Duration::from_millis(fastrand::u64(0..15)));
     }
 }
+
+/// A config reload (SIGHUP) checks the file first: a broken file leaves the old config in
+/// place and its problems for the admin; a good one reaches the worker and the UI.
+#[test]
+fn a_reload_with_a_broken_config_keeps_the_old_one() {
+    use canteen_kiosk::reload::{ReloadState, Reloader};
+    let dir = temp_dir("reload");
+    let path = dir.join("kiosk.toml");
+    let good = canteen_kiosk::config::DEMO_TOML.replace(
+        "[kiosk]\n",
+        &format!("[kiosk]\ndata_dir = \"{}\"\n", dir.join("data").display()),
+    );
+    std::fs::write(&path, &good).unwrap();
+    let config = canteen_kiosk::config::load(&path).unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(canteen_kiosk::domain::SystemClock::new());
+    let app = canteen_kiosk::app::App::start(config, clock).unwrap();
+    let state = Arc::new(ReloadState::default());
+    let reloader = Reloader {
+        path: path.clone(),
+        state: state.clone(),
+        worker: app.worker.handle.clone(),
+        listeners: app.listeners.clone(),
+    };
+    std::fs::write(&path, good.replace("days_ahead = 5", "days_ahead = 5\nidle_logout_seconds = 3")).unwrap();
+    let err = reloader.reload().unwrap_err();
+    assert!(err.to_string().contains("kiosk.toml:"), "{err}");
+    assert!(state.problems().contains("idle_logout_seconds"), "the admin sees why");
+    assert!(state.take_pending().is_none(), "the old config stays");
+    assert!(app.worker.handle.step_now().is_some(), "the worker runs on");
+
+    // Fixed, and sent by signal as systemd's ExecReload does.
+    std::fs::write(&path, good.replace("name = \"Canteen Demo\"\nlanguage", "name = \"Canteen Reloaded\"\nlanguage")).unwrap();
+    reloader.clone().watch_sighup().unwrap();
+    unsafe { libc::raise(libc::SIGHUP) };
+    let mut taken = None;
+    for _ in 0..50 {
+        taken = state.take_pending();
+        if taken.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(taken.expect("reloaded on SIGHUP").kiosk.name, "Canteen Reloaded");
+    assert_eq!(state.problems(), "");
+    app.shutdown();
+}

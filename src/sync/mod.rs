@@ -6,7 +6,7 @@ mod notify;
 pub use notify::{Change, Listeners, SharedStatus, SyncStatus};
 pub mod backoff;
 mod engine;
-mod worker;
+pub mod worker;
 
 pub use backoff::RetryPolicy;
 pub use engine::{Engine, StepReport, remote_event};

@@ -12,6 +12,8 @@ pub enum Change {
     Menus,
     /// The sync status changed (online/offline, clock trust, queue).
     Status,
+    /// A config reload happened (a new config to take, or problems to show the admin).
+    Config,
 }
 
 type Listener = Box<dyn Fn(Change) + Send + Sync>;

@@ -2,6 +2,7 @@
 //! refresh request) or until the engine's next timer falls due. It never spins.
 
 use super::engine::{Engine, StepReport};
+use crate::config::Config;
 use crate::domain::Clock;
 use crate::kiosk::Waker;
 use crate::vendors::RemoteUpdate;
@@ -17,6 +18,8 @@ pub enum Msg {
     Wake,
     RefreshMenus,
     Update { venue: String, update: RemoteUpdate },
+    /// A reloaded, already checked config: new venues, vendors and credentials.
+    Reload(Arc<Config>),
     /// Runs one pass and answers with its report (`sync --once`, tests).
     StepNow(Sender<StepReport>),
     Shutdown,
@@ -96,6 +99,11 @@ fn run(mut engine: Engine, clock: Arc<dyn Clock>, rx: Receiver<Msg>) {
                 if let Err(e) = engine.apply_update(&update, &venue) {
                     log::error!("vendor update not applied: {e}");
                 }
+                report = engine.step();
+            }
+            Msg::Reload(config) => {
+                let vendors = crate::app::connect_vendors(&config);
+                engine.set_config(config, vendors);
                 report = engine.step();
             }
             Msg::StepNow(answer) => {
