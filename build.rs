@@ -5,8 +5,10 @@ fn main() {
     // Translations (ui/translations/<lang>/LC_MESSAGES/canteen-kiosk.po) are compiled into the
     // binary and picked at run time with `slint::select_bundled_translation`. Messages carry
     // no context (the .po files have no msgctxt) unless a @tr() gives one explicitly.
+    // Release builds leave it out: it only costs size and time on the kiosk.
+    let debug_info = std::env::var("PROFILE").map_or(true, |p| p != "release");
     let config = slint_build::CompilerConfiguration::new()
-        .with_debug_info(true)
+        .with_debug_info(debug_info)
         .with_bundled_translations("ui/translations")
         .with_default_translation_context(slint_build::DefaultTranslationContext::None);
     slint_build::compile_with_config("ui/app.slint", config).expect("ui/app.slint must compile");
@@ -25,4 +27,20 @@ fn main() {
     println!("cargo:rustc-env=KIOSK_BUILD_UNIX={secs}");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     println!("cargo:rerun-if-changed=ui");
+
+    private_sample_secrets();
+}
+
+/// git cannot record mode 0600, and `check-config` (rightly) refuses a secrets file that others
+/// can read. The sample holds only placeholders; making it private here lets
+/// `canteen-kiosk check-config data/sample-kiosk.toml` pass on a fresh clone.
+fn private_sample_secrets() {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::path::Path::new("data/sample-secrets.toml");
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    println!("cargo:rerun-if-changed=data/sample-secrets.toml");
 }
