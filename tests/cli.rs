@@ -53,12 +53,23 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
         .iter()
         .filter(|d| d["open"] == true)
         .find_map(|d| {
-            let dish = d["dishes"].as_array()?.iter().find(|a| a["available"] == true)?;
-            Some((d["date"].as_str()?.to_string(), dish["id"].as_str()?.to_string()))
+            let dish = d["dishes"]
+                .as_array()?
+                .iter()
+                .find(|a| a["available"] == true)?;
+            Some((
+                d["date"].as_str()?.to_string(),
+                dish["id"].as_str()?.to_string(),
+            ))
         })
         .expect("an open day with an available dish in the demo week");
 
-    let placed = demo(&home, &["order", "--badge", "1001", "--date", &date, "--dish", &dish, "--json"]);
+    let placed = demo(
+        &home,
+        &[
+            "order", "--badge", "1001", "--date", &date, "--dish", &dish, "--json",
+        ],
+    );
     assert!(placed.status.success(), "{}", stderr(&placed));
     let order = json(&placed);
     let id = order["id"].as_str().unwrap().to_string();
@@ -66,20 +77,39 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
 
     // The worker pass at the end of `order` sent it to the simulated vendor.
     let mine = json(&demo(&home, &["orders", "--badge", "1001", "--json"]));
-    let found = mine.as_array().unwrap().iter().find(|o| o["id"] == id.as_str()).unwrap();
+    let found = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .unwrap();
     // The demo kitchen confirms at its first status look, which may be the same pass.
-    assert!(found["state"] == "sent" || found["state"] == "confirmed", "{found}");
-    assert_eq!(found["vendor_ref"].as_str().map(|r| r.starts_with("DEMO-")), Some(true));
+    assert!(
+        found["state"] == "sent" || found["state"] == "confirmed",
+        "{found}"
+    );
+    assert_eq!(
+        found["vendor_ref"].as_str().map(|r| r.starts_with("DEMO-")),
+        Some(true)
+    );
 
     let csv = demo(&home, &["orders", "--date", &date, "--csv"]);
     let text = stdout(&csv);
     assert!(text.starts_with("date,name,badge,dish,quantity,price,state,order_id,reason\n"));
     assert!(text.contains("Anna Berger") && text.contains(&id), "{text}");
 
-    let cancelled = demo(&home, &["cancel", "--badge", "1001", "--order", &id, "--json"]);
+    let cancelled = demo(
+        &home,
+        &["cancel", "--badge", "1001", "--order", &id, "--json"],
+    );
     assert!(cancelled.status.success(), "{}", stderr(&cancelled));
     let mine = json(&demo(&home, &["orders", "--badge", "1001", "--json"]));
-    let found = mine.as_array().unwrap().iter().find(|o| o["id"] == id.as_str()).unwrap();
+    let found = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .unwrap();
     assert_eq!(found["state"], "cancelled");
 
     let status = json(&demo(&home, &["status", "--json"]));
@@ -93,13 +123,42 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
 fn refusals_exit_1_with_a_reason() {
     let home = temp_dir("refuse");
     assert!(demo(&home, &["sync", "--once"]).status.success());
-    let unknown = demo(&home, &["order", "--badge", "4242", "--date", "2030-01-07", "--dish", "D100"]);
+    let unknown = demo(
+        &home,
+        &[
+            "order",
+            "--badge",
+            "4242",
+            "--date",
+            "2030-01-07",
+            "--dish",
+            "D100",
+        ],
+    );
     assert_eq!(unknown.status.code(), Some(1));
-    assert!(stderr(&unknown).contains("not registered"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("not registered"),
+        "{}",
+        stderr(&unknown)
+    );
     // A day long past: no such dish on the menu (or ordering closed): refused, not a crash.
-    let past = demo(&home, &["order", "--badge", "1001", "--date", "2020-01-06", "--dish", "D100"]);
+    let past = demo(
+        &home,
+        &[
+            "order",
+            "--badge",
+            "1001",
+            "--date",
+            "2020-01-06",
+            "--dish",
+            "D100",
+        ],
+    );
     assert_eq!(past.status.code(), Some(1), "{}", stderr(&past));
-    let cancel = demo(&home, &["cancel", "--badge", "1001", "--order", "no-such-order"]);
+    let cancel = demo(
+        &home,
+        &["cancel", "--badge", "1001", "--order", "no-such-order"],
+    );
     assert_eq!(cancel.status.code(), Some(1));
     assert!(stderr(&cancel).contains("no such order"));
     // Wrong usage is exit 2 (clap).
@@ -121,13 +180,27 @@ fn status_in_words_names_the_clock_and_the_database() {
 #[test]
 fn check_config_accepts_the_sample_and_names_file_line_key_of_problems() {
     let dir = temp_dir("check");
-    for f in ["sample-kiosk.toml", "sample-secrets.toml", "sample-badges.csv", "sample-menu.toml", "sample-menu.csv"] {
+    for f in [
+        "sample-kiosk.toml",
+        "sample-secrets.toml",
+        "sample-badges.csv",
+        "sample-menu.toml",
+        "sample-menu.csv",
+    ] {
         std::fs::copy(Path::new("data").join(f), dir.join(f)).unwrap();
     }
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir.join("sample-secrets.toml"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(
+        dir.join("sample-secrets.toml"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
     let sample = dir.join("sample-kiosk.toml");
-    let ok = Command::new(bin()).args(["check-config"]).arg(&sample).output().unwrap();
+    let ok = Command::new(bin())
+        .args(["check-config"])
+        .arg(&sample)
+        .output()
+        .unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}{}", stdout(&ok), stderr(&ok));
     assert!(stdout(&ok).contains("OK"));
 
@@ -135,8 +208,15 @@ fn check_config_accepts_the_sample_and_names_file_line_key_of_problems() {
     let bad = text.replacen("[kiosk]", "[kiosk]\nfavourite_colour = \"blue\"", 1);
     let bad_path = dir.join("bad.toml");
     std::fs::write(&bad_path, bad).unwrap();
-    let out = Command::new(bin()).args(["check-config"]).arg(&bad_path).output().unwrap();
+    let out = Command::new(bin())
+        .args(["check-config"])
+        .arg(&bad_path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("bad.toml:") && err.contains("favourite_colour"), "{err}");
+    assert!(
+        err.contains("bad.toml:") && err.contains("favourite_colour"),
+        "{err}"
+    );
 }

@@ -923,9 +923,11 @@ fn order_mesa_defaults_and_menu_file() {
 
 #[test]
 fn order_mesa_field_checks() {
-    let text = mesa_venue("new_order_path = \"order/new\"\nauth_header = \"x api key\"\norder_key_type = \"CARD\"\n")
-        .replace("3fea8768-bbd9-454b-9e7b-40841e9a6812", "not-a-guid")
-        .replace("merchant_name = \"BOTECO\"\n", "");
+    let text = mesa_venue(
+        "new_order_path = \"order/new\"\nauth_header = \"x api key\"\norder_key_type = \"CARD\"\n",
+    )
+    .replace("3fea8768-bbd9-454b-9e7b-40841e9a6812", "not-a-guid")
+    .replace("merchant_name = \"BOTECO\"\n", "");
     let r = errors_with("mesachecks", &text, &MESA_FILES);
     has(
         &r,

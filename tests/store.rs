@@ -51,7 +51,9 @@ fn a_new_file_gets_the_current_schema_and_the_pragmas() {
     assert_eq!(report.moved_aside, None);
     assert_eq!(store.health().unwrap(), "ok");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(schema::version(&conn).unwrap(), schema::CURRENT_VERSION);
 }
@@ -78,25 +80,43 @@ fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_orders() {
     }
     let (mut store, report) = Store::open(&path).unwrap();
     assert_eq!(report.found_version, 1);
-    let old = store.order("old-1").unwrap().expect("the old order is still there");
+    let old = store
+        .order("old-1")
+        .unwrap()
+        .expect("the old order is still there");
     assert_eq!(old.state, OrderState::Sent);
     assert_eq!(old.total(), Money::from_cents(250));
     // The version 2 tables work on the upgraded file.
     let mut o = old.clone();
-    o.apply(OrderEvent::KitchenConfirmed, ts("2026-11-22T09:00:00Z")).unwrap();
-    assert!(store.save_transition(&o, OrderState::Sent, Some("kitchen"), OutboxChange::None).unwrap());
+    o.apply(OrderEvent::KitchenConfirmed, ts("2026-11-22T09:00:00Z"))
+        .unwrap();
+    assert!(
+        store
+            .save_transition(&o, OrderState::Sent, Some("kitchen"), OutboxChange::None)
+            .unwrap()
+    );
     assert_eq!(store.order_history("old-1").unwrap().len(), 1);
-    store.record_vendor_ok("demo", ts("2026-11-22T09:00:00Z")).unwrap();
+    store
+        .record_vendor_ok("demo", ts("2026-11-22T09:00:00Z"))
+        .unwrap();
 }
 
 #[test]
 fn a_corrupt_file_is_moved_aside_not_deleted() {
     let path = temp_db("corrupt");
-    std::fs::write(&path, b"this is not a database, it is a shopping list\n".repeat(200)).unwrap();
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a shopping list\n".repeat(200),
+    )
+    .unwrap();
     let (store, report) = Store::open(&path).unwrap();
     let (aside, reason) = report.moved_aside.expect("moved aside");
     assert!(aside.exists(), "the bad file is kept for an admin");
-    assert!(std::fs::read(&aside).unwrap().starts_with(b"this is not a database"));
+    assert!(
+        std::fs::read(&aside)
+            .unwrap()
+            .starts_with(b"this is not a database")
+    );
     assert!(!reason.is_empty());
     assert_eq!(store.health().unwrap(), "ok");
 }
@@ -118,7 +138,9 @@ fn an_order_and_its_outbox_row_are_saved_together() {
     let path = temp_db("order");
     let (mut store, _) = Store::open(&path).unwrap();
     let o = order("o-1");
-    store.insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place)).unwrap();
+    store
+        .insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place))
+        .unwrap();
     // A second connection (another thread) sees both at once.
     let other = Store::connect(&path).unwrap();
     assert_eq!(other.order("o-1").unwrap().unwrap(), o);
@@ -127,7 +149,11 @@ fn an_order_and_its_outbox_row_are_saved_together() {
     assert_eq!(due[0].kind, OutboxKind::Place);
     assert_eq!(due[0].status, OutboxStatus::Pending);
     // A duplicate id is refused, and the refused insert leaves no second outbox row.
-    assert!(store.insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place)).is_err());
+    assert!(
+        store
+            .insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place))
+            .is_err()
+    );
     assert_eq!(other.due_outbox(o.created_at, 10).unwrap().len(), 1);
 }
 
@@ -136,16 +162,29 @@ fn a_stale_transition_is_not_applied() {
     let path = temp_db("stale");
     let (mut store, _) = Store::open(&path).unwrap();
     let o = order("o-2");
-    store.insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place)).unwrap();
+    store
+        .insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place))
+        .unwrap();
     let t = ts("2026-11-22T08:01:00Z");
     let mut a = o.clone();
     a.apply(OrderEvent::SendStarted, t).unwrap();
-    assert!(store.save_transition(&a, OrderState::Queued, None, OutboxChange::None).unwrap());
+    assert!(
+        store
+            .save_transition(&a, OrderState::Queued, None, OutboxChange::None)
+            .unwrap()
+    );
     // Someone else still thinks it is queued: their change must not land.
     let mut b = o.clone();
     b.apply(OrderEvent::CancelAsked, t).unwrap();
-    assert!(!store.save_transition(&b, OrderState::Queued, None, OutboxChange::None).unwrap());
-    assert_eq!(store.order("o-2").unwrap().unwrap().state, OrderState::Sending);
+    assert!(
+        !store
+            .save_transition(&b, OrderState::Queued, None, OutboxChange::None)
+            .unwrap()
+    );
+    assert_eq!(
+        store.order("o-2").unwrap().unwrap().state,
+        OrderState::Sending
+    );
 }
 
 #[test]
@@ -153,20 +192,41 @@ fn outbox_retry_park_and_done() {
     let path = temp_db("outbox");
     let (mut store, _) = Store::open(&path).unwrap();
     let o = order("o-3");
-    store.insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place)).unwrap();
+    store
+        .insert_order(&o, OutboxChange::Enqueue(OutboxKind::Place))
+        .unwrap();
     let row = store.due_outbox(o.created_at, 1).unwrap().remove(0);
     let t = ts("2026-11-22T08:00:10Z");
-    store.change_outbox("o-3", OutboxChange::InFlight { row: row.id }, t).unwrap();
+    store
+        .change_outbox("o-3", OutboxChange::InFlight { row: row.id }, t)
+        .unwrap();
     assert_eq!(store.outbox_rows(OutboxStatus::InFlight).unwrap().len(), 1);
     let later = ts("2026-11-22T08:05:00Z");
     store
-        .change_outbox("o-3", OutboxChange::Retry { row: row.id, at: later, error: "timeout".into() }, t)
+        .change_outbox(
+            "o-3",
+            OutboxChange::Retry {
+                row: row.id,
+                at: later,
+                error: "timeout".into(),
+            },
+            t,
+        )
         .unwrap();
     assert!(store.due_outbox(t, 10).unwrap().is_empty());
     assert_eq!(store.next_outbox_due().unwrap(), Some(later));
     let r = store.outbox_row(row.id).unwrap().unwrap();
     assert_eq!((r.attempts, r.last_error.as_deref()), (1, Some("timeout")));
-    store.change_outbox("o-3", OutboxChange::Park { row: row.id, error: "gave up".into() }, t).unwrap();
+    store
+        .change_outbox(
+            "o-3",
+            OutboxChange::Park {
+                row: row.id,
+                error: "gave up".into(),
+            },
+            t,
+        )
+        .unwrap();
     assert!(store.due_outbox(later, 10).unwrap().is_empty());
     let counts = store.outbox_counts().unwrap();
     assert_eq!(counts, vec![(OutboxStatus::Parked, 1)]);
@@ -179,14 +239,19 @@ fn menus_round_trip_and_replace() {
     let mon = demo_menu_day("demo", "2026-11-23".parse().unwrap());
     let tue = demo_menu_day("demo", "2026-11-24".parse().unwrap());
     let t = ts("2026-11-22T07:00:00Z");
-    store.put_menu_days(&[mon.clone(), tue.clone()], t, "demo").unwrap();
+    store
+        .put_menu_days(&[mon.clone(), tue.clone()], t, "demo")
+        .unwrap();
     let got = store.menu_day("demo", mon.day).unwrap().unwrap();
     assert_eq!(got.menu, mon);
     assert_eq!((got.fetched_at, got.source.as_str()), (t, "demo"));
     let mut smaller = mon.clone();
     smaller.articles.truncate(1);
     store.put_menu_days(&[smaller.clone()], t, "demo").unwrap();
-    assert_eq!(store.menu_day("demo", mon.day).unwrap().unwrap().menu, smaller);
+    assert_eq!(
+        store.menu_day("demo", mon.day).unwrap().unwrap().menu,
+        smaller
+    );
     let both = store.menu_days("demo", mon.day, tue.day).unwrap();
     assert_eq!(both.len(), 2);
     assert_eq!(store.prune_menus(tue.day).unwrap(), 1);

@@ -62,12 +62,19 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
 }
 
 fn bessa_config(dir: &Path, url: &str) -> Config {
-    config(dir, VendorSettings::Bessa(support::bessa_settings(url, Some(CAPTURE_TOKEN))), MenuSource::Vendor)
+    config(
+        dir,
+        VendorSettings::Bessa(support::bessa_settings(url, Some(CAPTURE_TOKEN))),
+        MenuSource::Vendor,
+    )
 }
 
 /// No jitter, so the attempt times can be asserted exactly.
 fn policy() -> RetryPolicy {
-    RetryPolicy { jitter: 0.0, ..RetryPolicy::default() }
+    RetryPolicy {
+        jitter: 0.0,
+        ..RetryPolicy::default()
+    }
 }
 
 struct Rig {
@@ -82,7 +89,12 @@ fn vendors_for(config: &Config, clock: &ManualClock) -> HashMap<String, Box<dyn 
     config
         .venues
         .iter()
-        .map(|v| (v.key.clone(), vendors::connect_with(config, v, &http, clock.clone())))
+        .map(|v| {
+            (
+                v.key.clone(),
+                vendors::connect_with(config, v, &http, clock.clone()),
+            )
+        })
         .collect()
 }
 
@@ -93,19 +105,31 @@ fn rig(name: &str, config: Config, now: &str) -> Rig {
     let (store, _) = Store::open(&db).unwrap();
     let config = Arc::new(config);
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
-    let engine = Engine::new(config.clone(), Store::connect(&db).unwrap(), shared.clone(), vendors_for(&config, &clock))
-        .with_policy(policy())
-        .with_clock_floor(floor);
+    let engine = Engine::new(
+        config.clone(),
+        Store::connect(&db).unwrap(),
+        shared.clone(),
+        vendors_for(&config, &clock),
+    )
+    .with_policy(policy())
+    .with_clock_floor(floor);
     let kiosk = Kiosk::new(config, store, shared).with_clock_floor(floor);
     let _ = name;
-    Rig { clock, engine, kiosk }
+    Rig {
+        clock,
+        engine,
+        kiosk,
+    }
 }
 
 impl Rig {
     /// Places the capture's dish ("M1 W2", article 182378) for 2026-02-13 through the kiosk.
     fn order(&mut self) -> String {
         let badge = self.kiosk.badge_in("0004711").unwrap();
-        self.kiosk.place_order(&badge, "canteen", "2026-02-13".parse().unwrap(), "182378").unwrap().id
+        self.kiosk
+            .place_order(&badge, "canteen", "2026-02-13".parse().unwrap(), "182378")
+            .unwrap()
+            .id
     }
 
     fn state(&self, id: &str) -> OrderState {
@@ -132,18 +156,27 @@ fn vendor_down_then_up_delivers_every_order_once_in_order() {
     let mut r = bessa_rig("down-up", &fake, "2026-02-12T08:00:00Z");
     // The vendor goes away.
     let down = bessa_config(&temp_dir("down-up-cfg"), &dead_url());
-    r.engine.set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
+    r.engine
+        .set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
     let ids: Vec<String> = (0..3).map(|_| r.order()).collect();
     let report = r.engine.step();
     assert_eq!(report.sent, 0);
     assert!(ids.iter().all(|id| r.state(id) == OrderState::Queued));
-    assert!(r.engine.store().outbox_rows(OutboxStatus::Pending).unwrap().len() == 3);
+    assert!(
+        r.engine
+            .store()
+            .outbox_rows(OutboxStatus::Pending)
+            .unwrap()
+            .len()
+            == 3
+    );
     // While it is down, nothing is hammered: the next pass right away leaves it alone.
     let again = r.engine.step();
     assert_eq!(again.retried, 0, "{again:?}");
     // Back up, ten minutes later.
     let up = bessa_config(&temp_dir("down-up-cfg2"), &fake.url());
-    r.engine.set_config(Arc::new(up.clone()), vendors_for(&up, &r.clock));
+    r.engine
+        .set_config(Arc::new(up.clone()), vendors_for(&up, &r.clock));
     r.advance(600);
     let report = r.engine.step();
     assert_eq!(report.sent, 3, "{report:?}");
@@ -151,7 +184,15 @@ fn vendor_down_then_up_delivers_every_order_once_in_order() {
     assert_eq!(received.len(), 3, "each order exactly once");
     let refs: Vec<String> = ids
         .iter()
-        .map(|id| r.kiosk.store().order(id).unwrap().unwrap().vendor_ref.unwrap())
+        .map(|id| {
+            r.kiosk
+                .store()
+                .order(id)
+                .unwrap()
+                .unwrap()
+                .vendor_ref
+                .unwrap()
+        })
         .collect();
     let got: Vec<String> = received.iter().map(|o| o.id.to_string()).collect();
     assert_eq!(got, refs, "in the order they were placed");
@@ -163,8 +204,11 @@ fn a_slow_vendor_that_got_the_order_is_reconciled_not_resent() {
     let fake = BessaFake::start();
     let mut r = bessa_rig("slow", &fake, "2026-02-12T08:00:00Z");
     // The vendor takes the order but answers after the kiosk's read timeout.
-    let reply = Reply::json(201, r#"{"id":1,"hash_id":"x","order_state":5,"total":"4.00"}"#)
-        .delayed(Duration::from_millis(900));
+    let reply = Reply::json(
+        201,
+        r#"{"id":1,"hash_id":"x","order_state":5,"total":"4.00"}"#,
+    )
+    .delayed(Duration::from_millis(900));
     fake.inject(Fault::after("POST", "/user/orders", reply));
     let id = r.order();
     let report = r.engine.step();
@@ -174,8 +218,17 @@ fn a_slow_vendor_that_got_the_order_is_reconciled_not_resent() {
     let report = r.engine.step();
     assert_eq!(report.reconciled, 1, "{report:?}");
     assert_eq!(r.state(&id), OrderState::Sent);
-    assert_eq!(fake.orders().len(), 1, "the vendor received exactly one order");
-    let posts = fake.server.requests().iter().filter(|q| q.is("POST", "/v1/user/orders/")).count();
+    assert_eq!(
+        fake.orders().len(),
+        1,
+        "the vendor received exactly one order"
+    );
+    let posts = fake
+        .server
+        .requests()
+        .iter()
+        .filter(|q| q.is("POST", "/v1/user/orders/"))
+        .count();
     assert_eq!(posts, 1, "and it was never sent a second time");
 }
 
@@ -198,14 +251,23 @@ fn a_5xx_storm_backs_off_exponentially_and_the_order_arrives_once() {
     let fake = BessaFake::start();
     let mut r = bessa_rig("storm", &fake, "2026-02-12T07:00:00Z");
     for _ in 0..3 {
-        fake.inject(Fault::instead("POST", "/user/orders", Reply::text(500, "Internal Server Error")));
+        fake.inject(Fault::instead(
+            "POST",
+            "/user/orders",
+            Reply::text(500, "Internal Server Error"),
+        ));
     }
     let id = r.order();
     let mut waits = Vec::new();
     for _ in 0..3 {
         let before = r.clock.now();
         r.engine.step();
-        let row = r.engine.store().outbox_rows(OutboxStatus::Pending).unwrap().remove(0);
+        let row = r
+            .engine
+            .store()
+            .outbox_rows(OutboxStatus::Pending)
+            .unwrap()
+            .remove(0);
         waits.push((row.next_attempt_at - before).get_seconds());
         assert!(row.last_error.unwrap().contains("500"));
         r.clock.set(row.next_attempt_at);
@@ -213,7 +275,11 @@ fn a_5xx_storm_backs_off_exponentially_and_the_order_arrives_once() {
     assert_eq!(waits, vec![10, 20, 40], "exponential backoff");
     r.engine.step();
     assert_eq!(r.state(&id), OrderState::Sent);
-    assert_eq!(fake.orders().len(), 1, "a 500 that did not create the order is resent, once");
+    assert_eq!(
+        fake.orders().len(),
+        1,
+        "a 500 that did not create the order is resent, once"
+    );
 }
 
 #[test]
@@ -222,22 +288,41 @@ fn an_order_whose_cutoff_passes_while_waiting_expires_and_is_never_sent() {
     // Ordering for 2026-02-13 (serving 10:00Z) closes at 09:00Z.
     let mut r = bessa_rig("cutoff", &fake, "2026-02-13T08:50:00Z");
     let down = bessa_config(&temp_dir("cutoff-cfg"), &dead_url());
-    r.engine.set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
+    r.engine
+        .set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
     let id = r.order();
     r.engine.step();
-    let row = r.engine.store().outbox_rows(OutboxStatus::Pending).unwrap().remove(0);
-    assert!(row.next_attempt_at <= ts("2026-02-13T09:00:00Z"), "never scheduled past the cutoff");
+    let row = r
+        .engine
+        .store()
+        .outbox_rows(OutboxStatus::Pending)
+        .unwrap()
+        .remove(0);
+    assert!(
+        row.next_attempt_at <= ts("2026-02-13T09:00:00Z"),
+        "never scheduled past the cutoff"
+    );
     // The vendor is back, but the cutoff has passed.
     let up = bessa_config(&temp_dir("cutoff-cfg2"), &fake.url());
-    r.engine.set_config(Arc::new(up.clone()), vendors_for(&up, &r.clock));
+    r.engine
+        .set_config(Arc::new(up.clone()), vendors_for(&up, &r.clock));
     r.clock.set(ts("2026-02-13T09:00:01Z"));
     let report = r.engine.step();
     assert_eq!(report.expired, 1);
     let o = r.kiosk.store().order(&id).unwrap().unwrap();
     assert_eq!(o.state, OrderState::Expired);
     assert!(o.reason.unwrap().contains("closed"));
-    assert!(fake.orders().is_empty(), "an expired order never reaches the vendor");
-    assert!(r.engine.store().outbox_rows(OutboxStatus::Pending).unwrap().is_empty());
+    assert!(
+        fake.orders().is_empty(),
+        "an expired order never reaches the vendor"
+    );
+    assert!(
+        r.engine
+            .store()
+            .outbox_rows(OutboxStatus::Pending)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -248,7 +333,8 @@ fn a_cancel_that_waits_past_the_cancel_cutoff_is_refused_and_the_order_stands() 
     r.engine.step();
     assert_eq!(r.state(&id), OrderState::Sent);
     let down = bessa_config(&temp_dir("cc-cfg"), &dead_url());
-    r.engine.set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
+    r.engine
+        .set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
     let badge = r.kiosk.badge_in("0004711").unwrap();
     r.kiosk.cancel_order(&badge, &id).unwrap();
     r.engine.step();
@@ -270,7 +356,14 @@ fn an_untrusted_clock_holds_orders_until_it_is_trusted_again() {
     let id = r.order();
     assert_eq!(r.state(&id), OrderState::Queued, "saved, waiting");
     let report = r.engine.step();
-    assert!(report.clock_doubt.as_deref().unwrap_or("").contains("earlier than"), "{report:?}");
+    assert!(
+        report
+            .clock_doubt
+            .as_deref()
+            .unwrap_or("")
+            .contains("earlier than"),
+        "{report:?}"
+    );
     assert!(fake.orders().is_empty());
     assert!(r.kiosk.clock_trust().is_err());
     r.clock.set(ts("2026-02-12T08:05:00Z"));
@@ -287,7 +380,10 @@ fn a_rejected_order_settles_with_the_vendors_message() {
     fake.inject(Fault::instead(
         "POST",
         "/user/orders",
-        Reply::json(400, r#"{"non_field_errors":["Bestellschluss überschritten."]}"#),
+        Reply::json(
+            400,
+            r#"{"non_field_errors":["Bestellschluss überschritten."]}"#,
+        ),
     ));
     let id = r.order();
     let report = r.engine.step();
@@ -295,7 +391,13 @@ fn a_rejected_order_settles_with_the_vendors_message() {
     let o = r.kiosk.store().order(&id).unwrap().unwrap();
     assert_eq!(o.state, OrderState::Rejected);
     assert!(o.reason.unwrap().contains("Bestellschluss"));
-    assert!(r.engine.store().outbox_rows(OutboxStatus::Pending).unwrap().is_empty());
+    assert!(
+        r.engine
+            .store()
+            .outbox_rows(OutboxStatus::Pending)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -304,7 +406,16 @@ fn the_kitchen_confirming_is_picked_up_by_the_status_poll() {
     let mut r = bessa_rig("confirm", &fake, "2026-02-12T08:00:00Z");
     let id = r.order();
     r.engine.step();
-    let vendor_id: u64 = r.kiosk.store().order(&id).unwrap().unwrap().vendor_ref.unwrap().parse().unwrap();
+    let vendor_id: u64 = r
+        .kiosk
+        .store()
+        .order(&id)
+        .unwrap()
+        .unwrap()
+        .vendor_ref
+        .unwrap()
+        .parse()
+        .unwrap();
     fake.set_order_state(vendor_id, 8);
     r.advance(600);
     let report = r.engine.step();
@@ -321,7 +432,11 @@ fn liefersoft_rig(name: &str, fake: &LiefersoftFake, now: &str) -> Rig {
          weekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n",
     )
     .unwrap();
-    let cfg = config(&dir, VendorSettings::Liefersoft(support::liefersoft_settings(&fake.server.url())), MenuSource::File(menu));
+    let cfg = config(
+        &dir,
+        VendorSettings::Liefersoft(support::liefersoft_settings(&fake.server.url())),
+        MenuSource::File(menu),
+    );
     let mut r = rig(name, cfg, now);
     let report = r.engine.step();
     assert_eq!(report.menus_refreshed, 1, "{report:?}");
@@ -360,7 +475,13 @@ fn killing_the_worker_at_random_instants_loses_nothing_and_sends_nothing_twice()
     let runs = 50;
     for run in 0..runs {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1", "--include-ignored"])
+            .args([
+                "--exact",
+                "crash_child",
+                "--nocapture",
+                "--test-threads=1",
+                "--include-ignored",
+            ])
             .env("CK_CRASH_CHILD", "1")
             .env("CK_CRASH_DIR", &dir)
             .env("CK_CRASH_URL", fake.server.url())
@@ -374,9 +495,17 @@ fn killing_the_worker_at_random_instants_loses_nothing_and_sends_nothing_twice()
         let _ = child.kill();
         let out = child.wait_with_output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        saved.extend(text.lines().filter_map(|l| l.strip_prefix("SAVED ")).map(str::to_string));
+        saved.extend(
+            text.lines()
+                .filter_map(|l| l.strip_prefix("SAVED "))
+                .map(str::to_string),
+        );
     }
-    assert!(saved.len() >= runs / 2, "the children saved orders ({})", saved.len());
+    assert!(
+        saved.len() >= runs / 2,
+        "the children saved orders ({})",
+        saved.len()
+    );
     // A last, clean run drains whatever is left.
     let mut r = crash_rig(&dir, &fake.server.url());
     for _ in 0..20 {
@@ -394,10 +523,21 @@ fn killing_the_worker_at_random_instants_loses_nothing_and_sends_nothing_twice()
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), all, "no order id twice at the vendor");
-    let conflicts = fake.server.requests().iter().filter(|q| q.is("POST", "/orders")).count();
-    assert_eq!(conflicts, all, "every create the vendor saw was a first one");
+    let conflicts = fake
+        .server
+        .requests()
+        .iter()
+        .filter(|q| q.is("POST", "/orders"))
+        .count();
+    assert_eq!(
+        conflicts, all,
+        "every create the vendor saw was a first one"
+    );
     for o in &received {
-        assert!(r.kiosk.store().order(&o.order_id).unwrap().is_some(), "the vendor has only orders the kiosk saved");
+        assert!(
+            r.kiosk.store().order(&o.order_id).unwrap().is_some(),
+            "the vendor has only orders the kiosk saved"
+        );
     }
 }
 
@@ -409,8 +549,15 @@ fn crash_rig(dir: &Path, url: &str) -> Rig {
          weekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n",
     )
     .unwrap();
-    let mut cfg = config(dir, VendorSettings::Liefersoft(support::liefersoft_settings(url)), MenuSource::File(menu));
-    cfg.http = HttpSettings { connect_timeout: Duration::from_millis(500), read_timeout: Duration::from_secs(2) };
+    let mut cfg = config(
+        dir,
+        VendorSettings::Liefersoft(support::liefersoft_settings(url)),
+        MenuSource::File(menu),
+    );
+    cfg.http = HttpSettings {
+        connect_timeout: Duration::from_millis(500),
+        read_timeout: Duration::from_secs(2),
+    };
     let mut r = rig("crash", cfg, "2026-02-12T08:00:00Z");
     r.engine.step(); // the menu, so the kiosk has something to order
     r
@@ -420,15 +567,24 @@ fn crash_rig(dir: &Path, url: &str) -> Rig {
 #[test]
 #[ignore = "started by the crash test as a child process"]
 fn crash_child() {
-    let Some(dir) = std::env::var_os("CK_CRASH_DIR") else { return };
+    let Some(dir) = std::env::var_os("CK_CRASH_DIR") else {
+        return;
+    };
     let url = std::env::var("CK_CRASH_URL").unwrap();
-    let Rig { clock, engine, kiosk, .. } = crash_rig(Path::new(&dir), &url);
+    let Rig {
+        clock,
+        engine,
+        kiosk,
+        ..
+    } = crash_rig(Path::new(&dir), &url);
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
     let worker = canteen_kiosk::sync::Worker::spawn(engine, shared).unwrap();
     let mut kiosk = kiosk.with_waker(Arc::new(worker.handle.clone()));
     let badge = kiosk.badge_in("0004711").unwrap();
     loop {
-        let o = kiosk.place_order(&badge, "canteen", "2026-02-13".parse().unwrap(), "182378").unwrap();
+        let o = kiosk
+            .place_order(&badge, "canteen", "2026-02-13".parse().unwrap(), "182378")
+            .unwrap();
         println!("SAVED {}", o.id);
         std::thread::sleep(Duration::from_millis(fastrand::u64(0..15)));
     }
@@ -456,15 +612,29 @@ fn a_reload_with_a_broken_config_keeps_the_old_one() {
         worker: app.worker.handle.clone(),
         listeners: app.listeners.clone(),
     };
-    std::fs::write(&path, good.replace("days_ahead = 5", "days_ahead = 5\nidle_logout_seconds = 3")).unwrap();
+    std::fs::write(
+        &path,
+        good.replace("days_ahead = 5", "days_ahead = 5\nidle_logout_seconds = 3"),
+    )
+    .unwrap();
     let err = reloader.reload().unwrap_err();
     assert!(err.to_string().contains("kiosk.toml:"), "{err}");
-    assert!(state.problems().contains("idle_logout_seconds"), "the admin sees why");
+    assert!(
+        state.problems().contains("idle_logout_seconds"),
+        "the admin sees why"
+    );
     assert!(state.take_pending().is_none(), "the old config stays");
     assert!(app.worker.handle.step_now().is_some(), "the worker runs on");
 
     // Fixed, and sent by signal as systemd's ExecReload does.
-    std::fs::write(&path, good.replace("name = \"Canteen Demo\"\nlanguage", "name = \"Canteen Reloaded\"\nlanguage")).unwrap();
+    std::fs::write(
+        &path,
+        good.replace(
+            "name = \"Canteen Demo\"\nlanguage",
+            "name = \"Canteen Reloaded\"\nlanguage",
+        ),
+    )
+    .unwrap();
     reloader.clone().watch_sighup().unwrap();
     unsafe { libc::raise(libc::SIGHUP) };
     let mut taken = None;
@@ -475,7 +645,10 @@ fn a_reload_with_a_broken_config_keeps_the_old_one() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(taken.expect("reloaded on SIGHUP").kiosk.name, "Canteen Reloaded");
+    assert_eq!(
+        taken.expect("reloaded on SIGHUP").kiosk.name,
+        "Canteen Reloaded"
+    );
     assert_eq!(state.problems(), "");
     app.shutdown();
 }

@@ -525,18 +525,29 @@ fn bessa_login_stores_the_employees_key_in_the_secrets_file() {
     )];
     config.badges = vec![michael()];
     config.http = quick_http();
-    config.secrets = Secrets { path: Some(secrets.clone()), values: Default::default() };
+    config.secrets = Secrets {
+        path: Some(secrets.clone()),
+        values: Default::default(),
+    };
     let mut input: &[u8] = b"pw-of-michael\n";
-    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut input).unwrap();
+    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut input)
+        .unwrap();
     assert_eq!(code, 0);
     let text = std::fs::read_to_string(&secrets).unwrap();
-    assert!(text.contains("bessa.canteen.0004711") && text.contains(key), "{text}");
-    assert!(!text.contains("pw-of-michael"), "the password is never stored");
+    assert!(
+        text.contains("bessa.canteen.0004711") && text.contains(key),
+        "{text}"
+    );
+    assert!(
+        !text.contains("pw-of-michael"),
+        "the password is never stored"
+    );
     let mode = std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     // A wrong password is refused with exit 1 and nothing is written.
     let mut wrong: &[u8] = b"nope\n";
-    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut wrong).unwrap();
+    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut wrong)
+        .unwrap();
     assert_eq!(code, 1);
     assert_eq!(std::fs::read_to_string(&secrets).unwrap(), text);
 }

@@ -8,10 +8,16 @@ use rusqlite::{OptionalExtension, params};
 
 impl Store {
     /// Replaces the cached menu of each given (venue, day) in one transaction.
-    pub fn put_menu_days(&mut self, days: &[MenuDay], fetched_at: Timestamp, source: &str) -> Result<()> {
+    pub fn put_menu_days(
+        &mut self,
+        days: &[MenuDay],
+        fetched_at: Timestamp,
+        source: &str,
+    ) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
         {
-            let mut del = tx.prepare_cached("DELETE FROM menu_days WHERE venue = ?1 AND day = ?2")?;
+            let mut del =
+                tx.prepare_cached("DELETE FROM menu_days WHERE venue = ?1 AND day = ?2")?;
             let mut day_ins = tx.prepare_cached(
                 "INSERT INTO menu_days (venue, day, vendor_day_id, fetched_at, source)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -24,7 +30,13 @@ impl Store {
             for m in days {
                 let day = m.day.to_string();
                 del.execute(params![m.venue, day])?;
-                day_ins.execute(params![m.venue, day, m.vendor_day_id, to_secs(fetched_at), source])?;
+                day_ins.execute(params![
+                    m.venue,
+                    day,
+                    m.vendor_day_id,
+                    to_secs(fetched_at),
+                    source
+                ])?;
                 for (i, a) in m.articles.iter().enumerate() {
                     art_ins.execute(params![
                         m.venue,

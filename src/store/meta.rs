@@ -108,7 +108,13 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for b in badges {
-                stmt.execute(params![b.number, b.name, b.email, b.employee_number, b.role.as_str()])?;
+                stmt.execute(params![
+                    b.number,
+                    b.name,
+                    b.email,
+                    b.employee_number,
+                    b.role.as_str()
+                ])?;
             }
         }
         tx.commit()?;
@@ -119,7 +125,11 @@ impl Store {
     pub fn employee_name(&self, badge: &str) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row("SELECT name FROM employees WHERE badge = ?1", [badge], |r| r.get(0))
+            .query_row(
+                "SELECT name FROM employees WHERE badge = ?1",
+                [badge],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 }

@@ -10,8 +10,8 @@ mod orders;
 mod outbox;
 pub mod schema;
 
-pub use orders::OrderFilter;
 pub use meta::VendorContact;
+pub use orders::{HistoryEntry, OrderFilter};
 pub use outbox::{OutboxChange, OutboxKind, OutboxRow, OutboxStatus};
 
 use jiff::Timestamp;
@@ -30,7 +30,10 @@ pub enum StoreError {
     /// A row that cannot be read back (a bad date, an unknown state): names the table and row.
     Corrupt(String),
     /// The file is newer than this program.
-    TooNew { found: u32, supported: u32 },
+    TooNew {
+        found: u32,
+        supported: u32,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -163,7 +166,9 @@ impl Store {
 
     /// `PRAGMA integrity_check` on demand (admin screen, `status`).
     pub fn health(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?)
     }
 
     /// Size of the database file and its WAL, in bytes.

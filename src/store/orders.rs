@@ -19,6 +19,15 @@ pub struct OrderFilter<'a> {
     pub states: Option<&'a [OrderState]>,
 }
 
+/// One change of an order's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    pub from: Option<OrderState>,
+    pub to: OrderState,
+    pub note: Option<String>,
+}
+
 const ORDER_COLUMNS: &str = "id, venue, badge, day, serving, state, state_before_cancel, \
     vendor_ref, vendor_hash, vendor_status, reason, created_at, updated_at";
 
@@ -69,9 +78,9 @@ impl Store {
     }
 
     /// Writes an order whose state the caller changed from `from` (through the state machine),
-    /// with its history row and outbox change, in one transaction. Fails with
-    /// [`StoreError::Corrupt`]-free `Conflict` semantics: if the stored state is no longer
-    /// `from`, nothing is written and `Ok(false)` is returned.
+    /// with its history row and outbox change, in one transaction. If the stored state is no
+    /// longer `from` (someone else changed it meanwhile), nothing is written and `Ok(false)`
+    /// is returned: the caller reads the order again and decides anew.
     pub fn save_transition(
         &mut self,
         order: &Order,
@@ -100,13 +109,25 @@ impl Store {
             return Ok(false);
         }
         if from != order.state {
-            insert_event(&tx, &order.id, order.updated_at, Some(from), order.state, note)?;
+            insert_event(
+                &tx,
+                &order.id,
+                order.updated_at,
+                Some(from),
+                order.state,
+                note,
+            )?;
         }
         apply_outbox_change(&tx, &order.id, outbox, order.updated_at)?;
         tx.commit()?;
         if from != order.state {
-            log::info!("order {} {} → {}{}", order.id, from, order.state,
-                note.map(|n| format!(" ({n})")).unwrap_or_default());
+            log::info!(
+                "order {} {} → {}{}",
+                order.id,
+                from,
+                order.state,
+                note.map(|n| format!(" ({n})")).unwrap_or_default()
+            );
         }
         Ok(true)
     }
@@ -164,33 +185,49 @@ impl Store {
         })
     }
 
-    /// The history of an order: (at, from, to, note).
-    pub fn order_history(&self, id: &str) -> Result<Vec<(Timestamp, Option<OrderState>, OrderState, Option<String>)>> {
+    /// The history of an order, oldest first.
+    pub fn order_history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT at, from_state, to_state, note FROM order_events WHERE order_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (at, from, to, note) = row?;
-            out.push((from_secs(at)?, from.map(|f| state(&f)).transpose()?, state(&to)?, note));
+            out.push(HistoryEntry {
+                at: from_secs(at)?,
+                from: from.map(|f| state(&f)).transpose()?,
+                to: state(&to)?,
+                note,
+            });
         }
         Ok(out)
     }
 
     /// The id of the newest history row: the kitchen view remembers it to show what changed.
     pub fn last_event_id(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT COALESCE(MAX(id), 0) FROM order_events", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM order_events", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Orders changed after history row `after`.
     pub fn orders_changed_since(&self, after: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT order_id FROM order_events WHERE id > ?1",
-        )?;
-        Ok(stmt.query_map([after], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT DISTINCT order_id FROM order_events WHERE id > ?1")?;
+        Ok(stmt
+            .query_map([after], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     fn finish(&self, h: Head) -> Result<Order> {

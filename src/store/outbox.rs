@@ -77,13 +77,24 @@ pub enum OutboxChange {
     /// Adds a new pending row, due at once.
     Enqueue(OutboxKind),
     /// Marks a row in flight (just before the request goes out).
-    InFlight { row: i64 },
+    InFlight {
+        row: i64,
+    },
     /// Settles a row for good.
-    Done { row: i64 },
+    Done {
+        row: i64,
+    },
     /// Schedules another attempt.
-    Retry { row: i64, at: Timestamp, error: String },
+    Retry {
+        row: i64,
+        at: Timestamp,
+        error: String,
+    },
     /// Parks a row for an admin.
-    Park { row: i64, error: String },
+    Park {
+        row: i64,
+        error: String,
+    },
 }
 
 pub(crate) fn apply_outbox_change(
@@ -133,7 +144,12 @@ const ROW_COLUMNS: &str =
 
 impl Store {
     /// Applies an outbox change that has no order state change with it.
-    pub fn change_outbox(&mut self, order_id: &str, change: OutboxChange, now: Timestamp) -> Result<()> {
+    pub fn change_outbox(
+        &mut self,
+        order_id: &str,
+        change: OutboxChange,
+        now: Timestamp,
+    ) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
         apply_outbox_change(&tx, order_id, change, now)?;
         tx.commit()?;
@@ -172,15 +188,18 @@ impl Store {
 
     pub fn outbox_row(&self, id: i64) -> Result<Option<OutboxRow>> {
         Ok(self
-            .outbox_query(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = ?1"), params![id])?
+            .outbox_query(
+                &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = ?1"),
+                params![id],
+            )?
             .pop())
     }
 
     /// Counts of rows by status.
     pub fn outbox_counts(&self) -> Result<Vec<(OutboxStatus, u64)>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -194,7 +213,9 @@ impl Store {
 
     fn outbox_query(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.conn().prepare_cached(sql)?;
-        let raw: Vec<RawRow> = stmt.query_map(args, read_raw)?.collect::<rusqlite::Result<_>>()?;
+        let raw: Vec<RawRow> = stmt
+            .query_map(args, read_raw)?
+            .collect::<rusqlite::Result<_>>()?;
         raw.into_iter().map(RawRow::finish).collect()
     }
 }
@@ -225,7 +246,9 @@ fn read_raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
 
 impl RawRow {
     fn finish(self) -> Result<OutboxRow> {
-        let bad = |what: &str, v: &str| StoreError::Corrupt(format!("outbox row {}: {what} {v:?}", self.id));
+        let bad = |what: &str, v: &str| {
+            StoreError::Corrupt(format!("outbox row {}: {what} {v:?}", self.id))
+        };
         Ok(OutboxRow {
             id: self.id,
             kind: OutboxKind::parse(&self.kind).ok_or_else(|| bad("kind", &self.kind))?,
