@@ -34,7 +34,13 @@ pub struct StepReport {
 
 impl StepReport {
     fn changed_orders(&self) -> bool {
-        self.sent + self.cancelled + self.expired + self.rejected + self.reconciled + self.states_updated > 0
+        self.sent
+            + self.cancelled
+            + self.expired
+            + self.rejected
+            + self.reconciled
+            + self.states_updated
+            > 0
     }
 }
 
@@ -62,7 +68,12 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(config: Arc<Config>, store: Store, clock: Arc<dyn Clock>, vendors: HashMap<String, Box<dyn Vendor>>) -> Engine {
+    pub fn new(
+        config: Arc<Config>,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        vendors: HashMap<String, Box<dyn Vendor>>,
+    ) -> Engine {
         Engine {
             config,
             store,
@@ -121,7 +132,8 @@ impl Engine {
         let mut report = StepReport::default();
         if let Err(e) = self.try_step(&mut report) {
             log::error!("sync pass stopped: {e}");
-            self.status.update(|s| s.last_error = Some(format!("database: {e}")));
+            self.status
+                .update(|s| s.last_error = Some(format!("database: {e}")));
         }
         report.next_wake = self.next_wake();
         self.publish(&report);
@@ -134,7 +146,12 @@ impl Engine {
             self.recovered = true;
         }
         let now = self.clock.now();
-        let trusted = match judge_clock(now, self.store.last_seen()?, self.clock_floor, self.clock.os_synced()) {
+        let trusted = match judge_clock(
+            now,
+            self.store.last_seen()?,
+            self.clock_floor,
+            self.clock.os_synced(),
+        ) {
             Ok(()) => {
                 self.store.note_seen(now)?;
                 true
@@ -160,12 +177,22 @@ impl Engine {
         let now = self.clock.now();
         for mut order in self.store.orders_in_states(&[OrderState::Sending])? {
             if order.apply(OrderEvent::AnswerLost, now).is_ok() {
-                order.reason = Some("the kiosk stopped while sending; checking with the vendor".into());
-                self.store.save_transition(&order, OrderState::Sending, Some("recovered after restart"), OutboxChange::None)?;
+                order.reason =
+                    Some("the kiosk stopped while sending; checking with the vendor".into());
+                self.store.save_transition(
+                    &order,
+                    OrderState::Sending,
+                    Some("recovered after restart"),
+                    OutboxChange::None,
+                )?;
             }
         }
         for row in self.store.outbox_rows(OutboxStatus::InFlight)? {
-            let change = OutboxChange::Retry { row: row.id, at: now, error: "interrupted by a restart".into() };
+            let change = OutboxChange::Retry {
+                row: row.id,
+                at: now,
+                error: "interrupted by a restart".into(),
+            };
             self.store.change_outbox(&row.order_id, change, now)?;
         }
         Ok(())
@@ -176,13 +203,21 @@ impl Engine {
     fn expire_overdue(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         let now = self.clock.now();
         for order in self.store.orders_in_states(&[OrderState::Queued])? {
-            let Some(venue) = self.config.venue(&order.venue) else { continue };
-            let Ok(d) = venue.rules.deadlines(order.day) else { continue };
+            let Some(venue) = self.config.venue(&order.venue) else {
+                continue;
+            };
+            let Ok(d) = venue.rules.deadlines(order.day) else {
+                continue;
+            };
             if d.order_window(now) == Window::Closed {
                 let rows = self.open_rows(&order.id)?;
                 self.expire(order, d.order_until, rows.first().map(|r| r.id))?;
                 for extra in rows.iter().skip(1) {
-                    self.store.change_outbox(&extra.order_id, OutboxChange::Done { row: extra.id }, now)?;
+                    self.store.change_outbox(
+                        &extra.order_id,
+                        OutboxChange::Done { row: extra.id },
+                        now,
+                    )?;
                 }
                 report.expired += 1;
             }
@@ -197,15 +232,23 @@ impl Engine {
         Ok(rows)
     }
 
-    fn expire(&mut self, mut order: Order, closed_at: Timestamp, row: Option<i64>) -> Result<(), StoreError> {
+    fn expire(
+        &mut self,
+        mut order: Order,
+        closed_at: Timestamp,
+        row: Option<i64>,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let from = order.state;
         if order.apply(OrderEvent::CutoffPassed, now).is_err() {
             return Ok(());
         }
-        order.reason = Some(format!("ordering closed at {closed_at} before the kiosk could send the order"));
+        order.reason = Some(format!(
+            "ordering closed at {closed_at} before the kiosk could send the order"
+        ));
         let change = row.map_or(OutboxChange::None, |row| OutboxChange::Done { row });
-        self.store.save_transition(&order, from, Some("order cutoff passed"), change)?;
+        self.store
+            .save_transition(&order, from, Some("order cutoff passed"), change)?;
         Ok(())
     }
 
@@ -214,8 +257,19 @@ impl Engine {
         let now = self.clock.now();
         for row in self.store.due_outbox(now, 500)? {
             let Some(order) = self.store.order(&row.order_id)? else {
-                log::error!("outbox row {} names a missing order {}", row.id, row.order_id);
-                self.store.change_outbox(&row.order_id, OutboxChange::Park { row: row.id, error: "order missing".into() }, now)?;
+                log::error!(
+                    "outbox row {} names a missing order {}",
+                    row.id,
+                    row.order_id
+                );
+                self.store.change_outbox(
+                    &row.order_id,
+                    OutboxChange::Park {
+                        row: row.id,
+                        error: "order missing".into(),
+                    },
+                    now,
+                )?;
                 continue;
             };
             // Cutoffs are settled even while the vendor is unreachable; sending waits.
@@ -231,13 +285,22 @@ impl Engine {
         self.venue_backoff.get(venue).is_some_and(|b| b.until > now)
     }
 
-    fn process_place(&mut self, row: OutboxRow, order: Order, report: &mut StepReport) -> Result<(), StoreError> {
+    fn process_place(
+        &mut self,
+        row: OutboxRow,
+        order: Order,
+        report: &mut StepReport,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         match order.state {
             OrderState::Unknown => self.reconcile(row, order, report),
             OrderState::Queued => {
                 let Some(venue) = self.config.venue(&order.venue).cloned() else {
-                    return self.park(&row, &order, &format!("venue {:?} is no longer in the config", order.venue));
+                    return self.park(
+                        &row,
+                        &order,
+                        &format!("venue {:?} is no longer in the config", order.venue),
+                    );
                 };
                 let deadlines = match venue.rules.deadlines(order.day) {
                     Ok(d) => d,
@@ -253,67 +316,108 @@ impl Engine {
                 self.send(row, order, &venue, deadlines.order_until, report)
             }
             // Nothing left to send (cancelled while queued, already sent by another path).
-            _ => self.store.change_outbox(&order.id, OutboxChange::Done { row: row.id }, now),
+            _ => self
+                .store
+                .change_outbox(&order.id, OutboxChange::Done { row: row.id }, now),
         }
     }
 
     /// Sends a queued order. The order is marked as sending and the row as in flight in one
     /// transaction *before* the request, so a crash mid-request is recovered as unknown.
-    fn send(&mut self, row: OutboxRow, mut order: Order, venue: &Venue, cutoff: Timestamp, report: &mut StepReport) -> Result<(), StoreError> {
+    fn send(
+        &mut self,
+        row: OutboxRow,
+        mut order: Order,
+        venue: &Venue,
+        cutoff: Timestamp,
+        report: &mut StepReport,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
-        order.apply(OrderEvent::SendStarted, now).expect("queued → sending");
-        if !self.store.save_transition(&order, OrderState::Queued, None, OutboxChange::InFlight { row: row.id })? {
+        order
+            .apply(OrderEvent::SendStarted, now)
+            .expect("queued → sending");
+        if !self.store.save_transition(
+            &order,
+            OrderState::Queued,
+            None,
+            OutboxChange::InFlight { row: row.id },
+        )? {
             return Ok(());
         }
         let badge = self.badge_of(&order);
         let result = match self.vendors.get_mut(&venue.key) {
             Some(v) => v.place_order(&order, &badge),
-            None => Err(VendorError::Config(format!("no vendor connection for venue {}", venue.key))),
+            None => Err(VendorError::Config(format!(
+                "no vendor connection for venue {}",
+                venue.key
+            ))),
         };
         let now = self.clock.now();
         let attempts = row.attempts + 1;
         match result {
             Ok(remote) => {
                 self.vendor_ok(&venue.key);
-                order.apply(OrderEvent::Accepted, now).expect("sending → sent");
+                order
+                    .apply(OrderEvent::Accepted, now)
+                    .expect("sending → sent");
                 absorb_remote(&mut order, &remote);
-                self.store.save_transition(&order, OrderState::Sending, Some("accepted by the vendor"), OutboxChange::Done { row: row.id })?;
+                self.store.save_transition(
+                    &order,
+                    OrderState::Sending,
+                    Some("accepted by the vendor"),
+                    OutboxChange::Done { row: row.id },
+                )?;
                 self.apply_remote_state(order, &remote)?;
                 report.sent += 1;
             }
             Err(VendorError::Rejected(msgs)) => {
                 self.vendor_ok(&venue.key);
-                order.apply(OrderEvent::Refused, now).expect("sending → rejected");
+                order
+                    .apply(OrderEvent::Refused, now)
+                    .expect("sending → rejected");
                 order.reason = Some(msgs.join("; "));
-                self.store.save_transition(&order, OrderState::Sending, Some("refused by the vendor"), OutboxChange::Done { row: row.id })?;
+                self.store.save_transition(
+                    &order,
+                    OrderState::Sending,
+                    Some("refused by the vendor"),
+                    OutboxChange::Done { row: row.id },
+                )?;
                 report.rejected += 1;
             }
             Err(e) if e.may_have_arrived() => {
-                self.vendor_failed(&venue.key, &e, false);
-                order.apply(OrderEvent::AnswerLost, now).expect("sending → unknown");
+                self.vendor_failed(&venue.key, &e);
+                order
+                    .apply(OrderEvent::AnswerLost, now)
+                    .expect("sending → unknown");
                 // Reconcile after the backoff, so a 5xx storm is not hammered.
-                let at = self.policy.next_attempt(now, attempts, fastrand::f64(), Some(cutoff));
+                let at = self
+                    .policy
+                    .next_attempt(now, attempts, fastrand::f64(), Some(cutoff));
                 let change = self.retry_or_park(&row, attempts, at, &e);
-                self.store.save_transition(&order, OrderState::Sending, Some("no answer; will check before resending"), change)?;
+                self.store.save_transition(
+                    &order,
+                    OrderState::Sending,
+                    Some("no answer; will check before resending"),
+                    change,
+                )?;
                 report.retried += 1;
             }
             Err(e) => {
-                let unreachable = matches!(e, VendorError::Unreachable(_) | VendorError::RateLimited { .. });
-                self.vendor_failed(&venue.key, &e, unreachable);
-                order.apply(OrderEvent::SendFailed, now).expect("sending → queued");
-                let change = if e.is_transient() {
-                    let at = self.policy.next_attempt(now, attempts, fastrand::f64(), Some(cutoff));
-                    let at = self.venue_backoff.get(&venue.key).map_or(at, |b| b.until.max(at).min(cutoff.max(now)));
-                    if unreachable { OutboxChange::Retry { row: row.id, at, error: e.to_string() } } else { self.retry_or_park(&row, attempts, at, &e) }
-                } else {
-                    OutboxChange::Park { row: row.id, error: e.to_string() }
-                };
-                if matches!(change, OutboxChange::Park { .. }) {
-                    report.parked += 1;
-                } else {
-                    report.retried += 1;
-                }
-                self.store.save_transition(&order, OrderState::Sending, None, change)?;
+                self.vendor_failed(&venue.key, &e);
+                order
+                    .apply(OrderEvent::SendFailed, now)
+                    .expect("sending → queued");
+                let at = self
+                    .policy
+                    .next_attempt(now, attempts, fastrand::f64(), Some(cutoff));
+                // Not before the venue's own backoff ends, but not after the cutoff either.
+                let at = self
+                    .venue_backoff
+                    .get(&venue.key)
+                    .map_or(at, |b| b.until.max(at).min(cutoff.max(now)));
+                let change = self.after_failure(&row, attempts, at, &e, report);
+                self.store
+                    .save_transition(&order, OrderState::Sending, None, change)?;
             }
         }
         Ok(())
@@ -321,7 +425,12 @@ impl Engine {
 
     /// An order whose create got no answer: ask the vendor whether it arrived; only if it
     /// certainly did not, it goes back to the queue (and is sent in this same pass).
-    fn reconcile(&mut self, row: OutboxRow, mut order: Order, report: &mut StepReport) -> Result<(), StoreError> {
+    fn reconcile(
+        &mut self,
+        row: OutboxRow,
+        mut order: Order,
+        report: &mut StepReport,
+    ) -> Result<(), StoreError> {
         let badge = self.badge_of(&order);
         let venue = order.venue.clone();
         if self.venue_backed_off(&venue, self.clock.now()) {
@@ -329,59 +438,92 @@ impl Engine {
         }
         let result = match self.vendors.get_mut(&venue) {
             Some(v) => v.find_order(&order, &badge),
-            None => Err(VendorError::Config(format!("no vendor connection for venue {venue}"))),
+            None => Err(VendorError::Config(format!(
+                "no vendor connection for venue {venue}"
+            ))),
         };
         let now = self.clock.now();
         match result {
             Ok(Some(remote)) => {
                 self.vendor_ok(&venue);
-                order.apply(OrderEvent::FoundAtVendor, now).expect("unknown → sent");
+                order
+                    .apply(OrderEvent::FoundAtVendor, now)
+                    .expect("unknown → sent");
                 absorb_remote(&mut order, &remote);
                 order.reason = None;
-                self.store.save_transition(&order, OrderState::Unknown, Some("found at the vendor"), OutboxChange::Done { row: row.id })?;
+                self.store.save_transition(
+                    &order,
+                    OrderState::Unknown,
+                    Some("found at the vendor"),
+                    OutboxChange::Done { row: row.id },
+                )?;
                 self.apply_remote_state(order, &remote)?;
                 report.reconciled += 1;
             }
             Ok(None) => {
                 self.vendor_ok(&venue);
-                order.apply(OrderEvent::NotAtVendor, now).expect("unknown → queued");
+                order
+                    .apply(OrderEvent::NotAtVendor, now)
+                    .expect("unknown → queued");
                 order.reason = None;
-                if self.store.save_transition(&order, OrderState::Unknown, Some("not at the vendor; sending again"), OutboxChange::None)? {
+                if self.store.save_transition(
+                    &order,
+                    OrderState::Unknown,
+                    Some("not at the vendor; sending again"),
+                    OutboxChange::None,
+                )? {
                     report.reconciled += 1;
                     let row = self.store.outbox_row(row.id)?.unwrap_or(row);
                     self.process_place(row, order, report)?;
                 }
             }
             Err(e) => {
-                let unreachable = matches!(e, VendorError::Unreachable(_) | VendorError::RateLimited { .. });
-                self.vendor_failed(&venue, &e, unreachable);
+                self.vendor_failed(&venue, &e);
                 let attempts = row.attempts + 1;
-                let at = self.policy.next_attempt(now, attempts, fastrand::f64(), None);
-                let change = if unreachable { OutboxChange::Retry { row: row.id, at, error: e.to_string() } } else { self.retry_or_park(&row, attempts, at, &e) };
-                if matches!(change, OutboxChange::Park { .. }) { report.parked += 1 } else { report.retried += 1 }
+                let at = self
+                    .policy
+                    .next_attempt(now, attempts, fastrand::f64(), None);
+                let change = self.after_failure(&row, attempts, at, &e, report);
                 self.store.change_outbox(&order.id, change, now)?;
             }
         }
         Ok(())
     }
 
-    fn process_cancel(&mut self, row: OutboxRow, mut order: Order, report: &mut StepReport) -> Result<(), StoreError> {
+    fn process_cancel(
+        &mut self,
+        row: OutboxRow,
+        mut order: Order,
+        report: &mut StepReport,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         if order.state != OrderState::CancelRequested {
-            return self.store.change_outbox(&order.id, OutboxChange::Done { row: row.id }, now);
+            return self
+                .store
+                .change_outbox(&order.id, OutboxChange::Done { row: row.id }, now);
         }
         let Some(venue) = self.config.venue(&order.venue).cloned() else {
             return self.park(&row, &order, "venue no longer in the config");
         };
         let back_to = order.state_before_cancel.unwrap_or(OrderState::Sent);
-        let window = venue.rules.deadlines(order.day).map(|d| (d.cancel_window(now), d.cancel_until));
+        let window = venue
+            .rules
+            .deadlines(order.day)
+            .map(|d| (d.cancel_window(now), d.cancel_until));
         if let Ok((Window::Closed, until)) = window {
             order.apply(OrderEvent::CancelRefused { back_to }, now).ok();
             order.reason = Some(match until {
-                Some(t) => format!("cancelling closed at {t} before the kiosk could reach the canteen; the order stands"),
+                Some(t) => format!(
+                    "cancelling closed at {t} before the kiosk could reach the canteen; the order stands"
+                ),
                 None => "this canteen does not allow cancelling; the order stands".into(),
             });
-            self.store.save_transition(&order, OrderState::CancelRequested, Some("cancel cutoff passed"), OutboxChange::Done { row: row.id })?;
+            self.store.save_transition(
+                &order,
+                OrderState::CancelRequested,
+                Some("cancel cutoff passed"),
+                OutboxChange::Done { row: row.id },
+            )?;
             report.rejected += 1;
             return Ok(());
         }
@@ -389,67 +531,138 @@ impl Engine {
             return Ok(());
         }
         let badge = self.badge_of(&order);
-        self.store.change_outbox(&order.id, OutboxChange::InFlight { row: row.id }, now)?;
+        self.store
+            .change_outbox(&order.id, OutboxChange::InFlight { row: row.id }, now)?;
         let vendor = self.vendors.get_mut(&venue.key);
         let result = match vendor {
             Some(v) => {
                 // A cancel that may have arrived before a crash or timeout: look first.
-                let already = if row.attempts > 0 { v.order_status(&order, &badge).ok().flatten() } else { None };
+                let already = if row.attempts > 0 {
+                    v.order_status(&order, &badge).ok().flatten()
+                } else {
+                    None
+                };
                 match already {
                     Some(r) if r.state == RemoteState::Cancelled => Ok(r),
                     _ => v.cancel_order(&order, &badge),
                 }
             }
-            None => Err(VendorError::Config(format!("no vendor connection for venue {}", venue.key))),
+            None => Err(VendorError::Config(format!(
+                "no vendor connection for venue {}",
+                venue.key
+            ))),
         };
         let now = self.clock.now();
         match result {
             Ok(remote) => {
                 self.vendor_ok(&venue.key);
-                order.apply(OrderEvent::CancelConfirmed, now).expect("cancel requested → cancelled");
+                order
+                    .apply(OrderEvent::CancelConfirmed, now)
+                    .expect("cancel requested → cancelled");
                 absorb_remote(&mut order, &remote);
-                self.store.save_transition(&order, OrderState::CancelRequested, Some("cancelled at the vendor"), OutboxChange::Done { row: row.id })?;
+                self.store.save_transition(
+                    &order,
+                    OrderState::CancelRequested,
+                    Some("cancelled at the vendor"),
+                    OutboxChange::Done { row: row.id },
+                )?;
                 report.cancelled += 1;
             }
             Err(VendorError::Rejected(msgs)) => {
                 self.vendor_ok(&venue.key);
                 order.apply(OrderEvent::CancelRefused { back_to }, now).ok();
                 order.reason = Some(format!("cancellation refused: {}", msgs.join("; ")));
-                self.store.save_transition(&order, OrderState::CancelRequested, Some("cancel refused by the vendor"), OutboxChange::Done { row: row.id })?;
+                self.store.save_transition(
+                    &order,
+                    OrderState::CancelRequested,
+                    Some("cancel refused by the vendor"),
+                    OutboxChange::Done { row: row.id },
+                )?;
                 report.rejected += 1;
             }
             Err(e) => {
-                let unreachable = matches!(e, VendorError::Unreachable(_) | VendorError::RateLimited { .. });
-                self.vendor_failed(&venue.key, &e, unreachable);
+                self.vendor_failed(&venue.key, &e);
                 let attempts = row.attempts + 1;
-                let cutoff = venue.rules.deadlines(order.day).ok().and_then(|d| d.cancel_until);
-                let at = self.policy.next_attempt(now, attempts, fastrand::f64(), cutoff);
-                let change = if !e.is_transient() {
-                    OutboxChange::Park { row: row.id, error: e.to_string() }
-                } else if unreachable {
-                    OutboxChange::Retry { row: row.id, at, error: e.to_string() }
-                } else {
-                    self.retry_or_park(&row, attempts, at, &e)
-                };
-                if matches!(change, OutboxChange::Park { .. }) { report.parked += 1 } else { report.retried += 1 }
+                let cutoff = venue
+                    .rules
+                    .deadlines(order.day)
+                    .ok()
+                    .and_then(|d| d.cancel_until);
+                let at = self
+                    .policy
+                    .next_attempt(now, attempts, fastrand::f64(), cutoff);
+                let change = self.after_failure(&row, attempts, at, &e, report);
                 self.store.change_outbox(&order.id, change, now)?;
             }
         }
         Ok(())
     }
 
-    fn retry_or_park(&self, row: &OutboxRow, attempts: u32, at: Timestamp, e: &VendorError) -> OutboxChange {
-        if attempts >= self.policy.park_after {
-            OutboxChange::Park { row: row.id, error: format!("gave up after {attempts} attempts: {e}") }
+    /// What a failed attempt does to its row: one that needs an admin (credentials, config) is
+    /// parked; one that could not reach the vendor is retried and never parked; one the vendor
+    /// answered badly is retried up to the bound, then parked.
+    fn after_failure(
+        &self,
+        row: &OutboxRow,
+        attempts: u32,
+        at: Timestamp,
+        e: &VendorError,
+        report: &mut StepReport,
+    ) -> OutboxChange {
+        let change = if !e.is_transient() {
+            OutboxChange::Park {
+                row: row.id,
+                error: e.to_string(),
+            }
+        } else if is_unreachable(e) {
+            OutboxChange::Retry {
+                row: row.id,
+                at,
+                error: e.to_string(),
+            }
         } else {
-            OutboxChange::Retry { row: row.id, at, error: e.to_string() }
+            self.retry_or_park(row, attempts, at, e)
+        };
+        if matches!(change, OutboxChange::Park { .. }) {
+            report.parked += 1;
+        } else {
+            report.retried += 1;
+        }
+        change
+    }
+
+    fn retry_or_park(
+        &self,
+        row: &OutboxRow,
+        attempts: u32,
+        at: Timestamp,
+        e: &VendorError,
+    ) -> OutboxChange {
+        if attempts >= self.policy.park_after {
+            OutboxChange::Park {
+                row: row.id,
+                error: format!("gave up after {attempts} attempts: {e}"),
+            }
+        } else {
+            OutboxChange::Retry {
+                row: row.id,
+                at,
+                error: e.to_string(),
+            }
         }
     }
 
     fn park(&mut self, row: &OutboxRow, order: &Order, error: &str) -> Result<(), StoreError> {
         log::error!("outbox row {} (order {}) parked: {error}", row.id, order.id);
         let now = self.clock.now();
-        self.store.change_outbox(&order.id, OutboxChange::Park { row: row.id, error: error.to_string() }, now)
+        self.store.change_outbox(
+            &order.id,
+            OutboxChange::Park {
+                row: row.id,
+                error: error.to_string(),
+            },
+            now,
+        )
     }
 
     /// Applies what a vendor says about an order (status poll, webhook, bulk poll).
@@ -460,19 +673,34 @@ impl Engine {
             (None, None) => None,
         };
         let Some(order) = order else {
-            log::debug!("update for an order this kiosk does not know: {:?}", update.remote.vendor_ref);
+            log::debug!(
+                "update for an order this kiosk does not know: {:?}",
+                update.remote.vendor_ref
+            );
             return Ok(false);
         };
         self.apply_remote_state(order, &update.remote)
     }
 
-    fn apply_remote_state(&mut self, mut order: Order, remote: &RemoteOrder) -> Result<bool, StoreError> {
+    fn apply_remote_state(
+        &mut self,
+        mut order: Order,
+        remote: &RemoteOrder,
+    ) -> Result<bool, StoreError> {
         let Some(event) = remote_event(order.state, &remote.state) else {
-            if remote.state == RemoteState::Unrecognised && order.vendor_status.as_deref() != Some(remote.raw_status.as_str()) {
-                log::warn!("order {}: vendor status {:?} is not known to this kiosk", order.id, remote.raw_status);
+            if remote.state == RemoteState::Unrecognised
+                && order.vendor_status.as_deref() != Some(remote.raw_status.as_str())
+            {
+                log::warn!(
+                    "order {}: vendor status {:?} is not known to this kiosk",
+                    order.id,
+                    remote.raw_status
+                );
                 let from = order.state;
                 order.vendor_status = Some(remote.raw_status.clone());
-                return self.store.save_transition(&order, from, None, OutboxChange::None);
+                return self
+                    .store
+                    .save_transition(&order, from, None, OutboxChange::None);
             }
             return Ok(false);
         };
@@ -483,15 +711,29 @@ impl Engine {
             Ok(_) => {
                 absorb_remote(&mut order, remote);
                 // A kitchen cancellation closes any pending cancel row too.
-                let rows: Vec<OutboxRow> = self.store.outbox_rows(OutboxStatus::Pending)?.into_iter().filter(|r| r.order_id == order.id).collect();
+                let rows: Vec<OutboxRow> = self
+                    .store
+                    .outbox_rows(OutboxStatus::Pending)?
+                    .into_iter()
+                    .filter(|r| r.order_id == order.id)
+                    .collect();
                 let change = match (order.state.is_final(), rows.first()) {
                     (true, Some(r)) => OutboxChange::Done { row: r.id },
                     _ => OutboxChange::None,
                 };
-                self.store.save_transition(&order, from, Some(&format!("vendor says {}", remote.raw_status)), change)
+                self.store.save_transition(
+                    &order,
+                    from,
+                    Some(&format!("vendor says {}", remote.raw_status)),
+                    change,
+                )
             }
             Err(e) => {
-                log::debug!("order {}: vendor status {} ignored ({e})", order.id, remote.raw_status);
+                log::debug!(
+                    "order {}: vendor status {} ignored ({e})",
+                    order.id,
+                    remote.raw_status
+                );
                 Ok(false)
             }
         }
@@ -500,21 +742,41 @@ impl Engine {
     /// Polls the state of sent orders, no more often than each vendor allows.
     fn poll_states(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let live = self.store.orders_in_states(&[OrderState::Sent, OrderState::Confirmed])?;
+        let live = self
+            .store
+            .orders_in_states(&[OrderState::Sent, OrderState::Confirmed])?;
         let venues: Vec<String> = self.config.venues.iter().map(|v| v.key.clone()).collect();
         for venue in venues {
             if self.venue_backed_off(&venue, now) {
                 continue;
             }
-            let Some(vendor) = self.vendors.get_mut(&venue) else { continue };
-            let interval = SignedDuration::try_from(vendor.min_status_interval()).unwrap_or(SignedDuration::from_secs(120));
-            let mine: Vec<Order> = live.iter().filter(|o| o.venue == venue && o.serving > now.checked_sub(SignedDuration::from_hours(12)).unwrap_or(now)).cloned().collect();
+            let Some(vendor) = self.vendors.get_mut(&venue) else {
+                continue;
+            };
+            let interval = SignedDuration::try_from(vendor.min_status_interval())
+                .unwrap_or(SignedDuration::from_secs(120));
+            let mine: Vec<Order> = live
+                .iter()
+                .filter(|o| {
+                    o.venue == venue
+                        && o.serving
+                            > now
+                                .checked_sub(SignedDuration::from_hours(12))
+                                .unwrap_or(now)
+                })
+                .cloned()
+                .collect();
             if mine.is_empty() {
                 continue;
             }
             if self.next_bulk_poll.get(&venue).is_none_or(|t| *t <= now) {
-                self.next_bulk_poll.insert(venue.clone(), now.checked_add(interval).unwrap_or(now));
-                let result = self.vendors.get_mut(&venue).expect("checked").poll_updates(&mine);
+                self.next_bulk_poll
+                    .insert(venue.clone(), now.checked_add(interval).unwrap_or(now));
+                let result = self
+                    .vendors
+                    .get_mut(&venue)
+                    .expect("checked")
+                    .poll_updates(&mine);
                 match result {
                     Ok(updates) => {
                         for u in updates {
@@ -523,17 +785,24 @@ impl Engine {
                             }
                         }
                     }
-                    Err(e) => self.vendor_failed(&venue, &e, matches!(e, VendorError::Unreachable(_))),
+                    Err(e) => self.vendor_failed(&venue, &e),
                 }
             }
             for order in mine {
-                let due = self.last_status_poll.get(&order.id).is_none_or(|t| t.checked_add(interval).is_ok_and(|n| n <= now));
+                let due = self
+                    .last_status_poll
+                    .get(&order.id)
+                    .is_none_or(|t| t.checked_add(interval).is_ok_and(|n| n <= now));
                 if !due {
                     continue;
                 }
                 self.last_status_poll.insert(order.id.clone(), now);
                 let badge = self.badge_of(&order);
-                let result = self.vendors.get_mut(&venue).expect("checked").order_status(&order, &badge);
+                let result = self
+                    .vendors
+                    .get_mut(&venue)
+                    .expect("checked")
+                    .order_status(&order, &badge);
                 match result {
                     Ok(Some(remote)) => {
                         self.vendor_ok(&venue);
@@ -544,7 +813,7 @@ impl Engine {
                     }
                     Ok(None) => {}
                     Err(e) => {
-                        self.vendor_failed(&venue, &e, matches!(e, VendorError::Unreachable(_)));
+                        self.vendor_failed(&venue, &e);
                         break;
                     }
                 }
@@ -559,23 +828,33 @@ impl Engine {
         let now = self.clock.now();
         let venues: Vec<Venue> = self.config.venues.clone();
         for venue in venues {
-            if self.next_menu_refresh.get(&venue.key).is_some_and(|t| *t > now) || self.venue_backed_off(&venue.key, now) {
+            if self
+                .next_menu_refresh
+                .get(&venue.key)
+                .is_some_and(|t| *t > now)
+                || self.venue_backed_off(&venue.key, now)
+            {
                 continue;
             }
-            let every = SignedDuration::try_from(self.config.kiosk.menu_refresh).unwrap_or(SignedDuration::from_mins(30));
-            self.next_menu_refresh.insert(venue.key.clone(), now.checked_add(every).unwrap_or(now));
+            let every = SignedDuration::try_from(self.config.kiosk.menu_refresh)
+                .unwrap_or(SignedDuration::from_mins(30));
+            self.next_menu_refresh
+                .insert(venue.key.clone(), now.checked_add(every).unwrap_or(now));
             let today = venue.rules.local_date(now);
             let days = self.config.kiosk.days_ahead.max(1);
             match self.fetch_menu(&venue, today, days) {
                 Ok((menu, source)) => {
                     self.store.put_menu_days(&menu, now, &source)?;
-                    self.store.prune_menus(today.checked_sub(7.days()).unwrap_or(today))?;
+                    self.store
+                        .prune_menus(today.checked_sub(7.days()).unwrap_or(today))?;
                     report.menus_refreshed += 1;
                 }
                 Err(e) => {
                     log::warn!("menu of {} not refreshed: {e}", venue.key);
                     // Try again sooner than the full interval.
-                    let soon = now.checked_add(SignedDuration::from_secs(60)).unwrap_or(now);
+                    let soon = now
+                        .checked_add(SignedDuration::from_secs(60))
+                        .unwrap_or(now);
                     self.next_menu_refresh.insert(venue.key.clone(), soon);
                 }
             }
@@ -583,14 +862,23 @@ impl Engine {
         Ok(())
     }
 
-    fn fetch_menu(&mut self, venue: &Venue, today: jiff::civil::Date, days: u32) -> Result<(Vec<crate::domain::MenuDay>, String), String> {
+    fn fetch_menu(
+        &mut self,
+        venue: &Venue,
+        today: jiff::civil::Date,
+        days: u32,
+    ) -> Result<(Vec<crate::domain::MenuDay>, String), String> {
         match &venue.menu {
             MenuSource::File(path) => {
-                let file = crate::config::menu_file::load(path, &venue.key).map_err(|e| e.to_string())?;
+                let file =
+                    crate::config::menu_file::load(path, &venue.key).map_err(|e| e.to_string())?;
                 Ok((file.days(today, days), format!("file {}", path.display())))
             }
             MenuSource::Vendor => {
-                let vendor = self.vendors.get_mut(&venue.key).ok_or("no vendor connection")?;
+                let vendor = self
+                    .vendors
+                    .get_mut(&venue.key)
+                    .ok_or("no vendor connection")?;
                 let kind = vendor.kind();
                 let result = vendor.fetch_menu(today, days);
                 match result {
@@ -599,7 +887,7 @@ impl Engine {
                         Ok((m, kind.to_string()))
                     }
                     Err(e) => {
-                        self.vendor_failed(&venue.key, &e, matches!(e, VendorError::Unreachable(_)));
+                        self.vendor_failed(&venue.key, &e);
                         Err(e.to_string())
                     }
                 }
@@ -608,13 +896,16 @@ impl Engine {
     }
 
     fn badge_of(&self, order: &Order) -> Badge {
-        self.config.badge(&order.badge).cloned().unwrap_or_else(|| Badge {
-            number: order.badge.clone(),
-            name: format!("badge {}", order.badge),
-            email: None,
-            employee_number: None,
-            role: Role::Employee,
-        })
+        self.config
+            .badge(&order.badge)
+            .cloned()
+            .unwrap_or_else(|| Badge {
+                number: order.badge.clone(),
+                name: format!("badge {}", order.badge),
+                email: None,
+                employee_number: None,
+                role: Role::Employee,
+            })
     }
 
     fn vendor_ok(&mut self, venue: &str) {
@@ -626,22 +917,29 @@ impl Engine {
     }
 
     /// Notes a failed call; an unreachable vendor is left alone for a growing while.
-    fn vendor_failed(&mut self, venue: &str, e: &VendorError, unreachable: bool) {
+    fn vendor_failed(&mut self, venue: &str, e: &VendorError) {
+        let unreachable = is_unreachable(e);
         let now = self.clock.now();
         log::warn!("vendor of {venue}: {e}");
         if let Err(se) = self.store.record_vendor_error(venue, &e.to_string(), now) {
             log::warn!("could not record vendor error: {se}");
         }
-        self.status.update(|s| s.last_error = Some(format!("{venue}: {e}")));
-        if unreachable || matches!(e, VendorError::RateLimited { .. }) {
+        self.status
+            .update(|s| s.last_error = Some(format!("{venue}: {e}")));
+        if unreachable {
             let failures = self.venue_backoff.get(venue).map_or(1, |b| b.failures + 1);
-            let mut until = self.policy.next_attempt(now, failures, fastrand::f64(), None);
-            if let VendorError::RateLimited { retry_after: Some(d) } = e
+            let mut until = self
+                .policy
+                .next_attempt(now, failures, fastrand::f64(), None);
+            if let VendorError::RateLimited {
+                retry_after: Some(d),
+            } = e
                 && let Ok(d) = SignedDuration::try_from(*d)
             {
                 until = until.max(now.checked_add(d).unwrap_or(now));
             }
-            self.venue_backoff.insert(venue.to_string(), VenueBackoff { until, failures });
+            self.venue_backoff
+                .insert(venue.to_string(), VenueBackoff { until, failures });
         }
     }
 
@@ -659,7 +957,10 @@ impl Engine {
         let earliest = times.into_iter().min()?;
         let blocked_min = self.venue_backoff.values().map(|b| b.until).min();
         Some(match blocked_min {
-            Some(b) if earliest < now && b > now => b.min(now.checked_add(SignedDuration::from_secs(60)).unwrap_or(now)),
+            Some(b) if earliest < now && b > now => b.min(
+                now.checked_add(SignedDuration::from_secs(60))
+                    .unwrap_or(now),
+            ),
             _ => earliest,
         })
     }
@@ -684,6 +985,14 @@ impl Engine {
             self.listeners.notify(Change::Status);
         }
     }
+}
+
+/// The vendor could not be reached or asked us to wait: nothing arrived.
+fn is_unreachable(e: &VendorError) -> bool {
+    matches!(
+        e,
+        VendorError::Unreachable(_) | VendorError::RateLimited { .. }
+    )
 }
 
 /// Copies what the vendor told about an order into it.
