@@ -21,9 +21,14 @@ pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
     let path = db_path(config);
     let (mut store, report) = Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some((aside, reason)) = &report.moved_aside {
-        log::error!("database was unreadable ({reason}); the old file is at {}", aside.display());
+        log::error!(
+            "database was unreadable ({reason}); the old file is at {}",
+            aside.display()
+        );
     }
-    store.sync_employees(&config.badges).map_err(|e| e.to_string())?;
+    store
+        .sync_employees(&config.badges)
+        .map_err(|e| e.to_string())?;
     Ok((store, report))
 }
 
@@ -38,7 +43,10 @@ pub fn connect_vendors(config: &Config) -> HashMap<String, Box<dyn Vendor>> {
 
 /// Whether the config runs only on the built-in simulated vendor.
 pub fn is_demo(config: &Config) -> bool {
-    config.venues.iter().all(|v| matches!(v.vendor, VendorSettings::Demo))
+    config
+        .venues
+        .iter()
+        .all(|v| matches!(v.vendor, VendorSettings::Demo))
 }
 
 /// The running kiosk: the service for the UI thread and the worker behind it.
@@ -59,12 +67,19 @@ impl App {
         let listeners = Listeners::default();
         let status = SharedStatus::default();
         let worker_store = Store::connect(store.path()).map_err(|e| e.to_string())?;
-        let engine = Engine::new(config.clone(), worker_store, clock.clone(), connect_vendors(&config))
-            .with_listeners(listeners.clone())
-            .with_status(status.clone());
-        let worker = Worker::spawn(engine, clock.clone()).map_err(|e| format!("cannot start the sync worker: {e}"))?;
+        let engine = Engine::new(
+            config.clone(),
+            worker_store,
+            clock.clone(),
+            connect_vendors(&config),
+        )
+        .with_listeners(listeners.clone())
+        .with_status(status.clone());
+        let worker = Worker::spawn(engine, clock.clone())
+            .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         start_webhook_listeners(&config, &worker.handle);
-        let kiosk = Kiosk::new(config.clone(), store, clock).with_waker(Arc::new(worker.handle.clone()));
+        let kiosk =
+            Kiosk::new(config.clone(), store, clock).with_waker(Arc::new(worker.handle.clone()));
         Ok(App {
             config,
             kiosk,
@@ -87,15 +102,25 @@ impl App {
 /// (the kiosk still works by polling).
 fn start_webhook_listeners(config: &Config, worker: &WorkerHandle) {
     for venue in &config.venues {
-        let VendorSettings::Liefersoft(s) = &venue.vendor else { continue };
+        let VendorSettings::Liefersoft(s) = &venue.vendor else {
+            continue;
+        };
         let Some(hook) = &s.webhook else { continue };
         let handle = worker.clone();
         let key = venue.key.clone();
         match crate::vendors::webhook::serve(&hook.listen, hook.secret.clone(), move |update| {
             handle.push_update(&key, update)
         }) {
-            Ok(_) => log::info!("webhook receiver of {} listening on {}", venue.key, hook.listen),
-            Err(e) => log::error!("webhook receiver of {} cannot listen on {}: {e}; orders are polled instead", venue.key, hook.listen),
+            Ok(_) => log::info!(
+                "webhook receiver of {} listening on {}",
+                venue.key,
+                hook.listen
+            ),
+            Err(e) => log::error!(
+                "webhook receiver of {} cannot listen on {}: {e}; orders are polled instead",
+                venue.key,
+                hook.listen
+            ),
         }
     }
 }

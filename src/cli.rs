@@ -18,7 +18,11 @@ pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_FAILED: u8 = 3;
 
 #[derive(Parser, Debug)]
-#[command(name = "canteen-kiosk", version, about = "The canteen's ordering kiosk")]
+#[command(
+    name = "canteen-kiosk",
+    version,
+    about = "The canteen's ordering kiosk"
+)]
 pub struct Cli {
     /// The config file (default /etc/canteen-kiosk/kiosk.toml; without one, the demo runs).
     #[arg(long, global = true)]
@@ -139,7 +143,10 @@ pub fn load_config(explicit: Option<&Path>) -> Result<Config, String> {
             if default.exists() {
                 config::load(&default).map_err(|r| r.to_string())
             } else {
-                log::info!("no config at {}: running the built-in demo", default.display());
+                log::info!(
+                    "no config at {}: running the built-in demo",
+                    default.display()
+                );
                 Ok(config::demo(config::user_data_dir()))
             }
         }
@@ -156,21 +163,41 @@ fn execute(cli: &Cli, command: &Command) -> Result<u8, String> {
         Command::CheckConfig { .. } => unreachable!("handled above"),
         Command::Sync { json, .. } => sync_once(config, clock, *json),
         Command::Status { json } => status(config, clock, *json),
-        Command::Menu { venue, json } => with_kiosk(config, clock, |k| menu(k, venue.as_deref(), *json)),
-        Command::Orders { date, badge, venue, csv, json } => {
-            with_kiosk(config, clock, |k| orders(k, *date, badge.as_deref(), venue.as_deref(), *csv, *json))
+        Command::Menu { venue, json } => {
+            with_kiosk(config, clock, |k| menu(k, venue.as_deref(), *json))
         }
-        Command::Order { badge, date, dish, venue, json } => {
-            with_app(config, clock, |k| order(k, badge, *date, dish, venue.as_deref(), *json))
+        Command::Orders {
+            date,
+            badge,
+            venue,
+            csv,
+            json,
+        } => with_kiosk(config, clock, |k| {
+            orders(k, *date, badge.as_deref(), venue.as_deref(), *csv, *json)
+        }),
+        Command::Order {
+            badge,
+            date,
+            dish,
+            venue,
+            json,
+        } => with_app(config, clock, |k| {
+            order(k, badge, *date, dish, venue.as_deref(), *json)
+        }),
+        Command::Cancel { badge, order, json } => {
+            with_app(config, clock, |k| cancel(k, badge, order, *json))
         }
-        Command::Cancel { badge, order, json } => with_app(config, clock, |k| cancel(k, badge, order, *json)),
-        Command::BessaLogin { venue, badge } => crate::admin::bessa_login(&config, venue, badge, &mut std::io::stdin().lock()),
+        Command::BessaLogin { venue, badge } => {
+            crate::admin::bessa_login(&config, venue, badge, &mut std::io::stdin().lock())
+        }
         Command::Webhooks { venue, action } => crate::admin::webhooks(&config, venue, action),
     }
 }
 
 fn check_config(path: Option<&Path>) -> u8 {
-    let path = path.map(Path::to_path_buf).unwrap_or_else(config::default_path);
+    let path = path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(config::default_path);
     match config::load(&path) {
         Ok(c) => {
             println!("{}: OK\n{}", path.display(), config::summary(&c));
@@ -185,7 +212,11 @@ fn check_config(path: Option<&Path>) -> u8 {
 }
 
 /// A kiosk service on the store, without a worker (read-only commands).
-fn with_kiosk(config: Config, clock: Arc<dyn Clock>, f: impl FnOnce(&mut Kiosk) -> Result<u8, String>) -> Result<u8, String> {
+fn with_kiosk(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    f: impl FnOnce(&mut Kiosk) -> Result<u8, String>,
+) -> Result<u8, String> {
     let config = Arc::new(config);
     let (store, _) = app::open_store(&config)?;
     let mut kiosk = Kiosk::new(config, store, clock);
@@ -193,7 +224,11 @@ fn with_kiosk(config: Config, clock: Arc<dyn Clock>, f: impl FnOnce(&mut Kiosk) 
 }
 
 /// The kiosk with its worker: an order or cancel made here is sent at once if it can be.
-fn with_app(config: Config, clock: Arc<dyn Clock>, f: impl FnOnce(&mut Kiosk) -> Result<u8, String>) -> Result<u8, String> {
+fn with_app(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    f: impl FnOnce(&mut Kiosk) -> Result<u8, String>,
+) -> Result<u8, String> {
     let mut app = App::start(config, clock)?;
     let code = f(&mut app.kiosk);
     // Give the worker one pass to send what was just saved; what it cannot send stays queued.
@@ -228,7 +263,15 @@ pub fn step_json(r: &StepReport) -> serde_json::Value {
 fn step_text(r: &StepReport) -> String {
     let mut s = format!(
         "sent {}, cancelled {}, expired {}, rejected {}, reconciled {}, retried {}, parked {}, menus refreshed {}, states updated {}",
-        r.sent, r.cancelled, r.expired, r.rejected, r.reconciled, r.retried, r.parked, r.menus_refreshed, r.states_updated
+        r.sent,
+        r.cancelled,
+        r.expired,
+        r.rejected,
+        r.reconciled,
+        r.retried,
+        r.parked,
+        r.menus_refreshed,
+        r.states_updated
     );
     if let Some(d) = &r.clock_doubt {
         s.push_str(&format!("\nclock not trusted, orders wait: {d}"));
@@ -251,7 +294,11 @@ fn status(config: Config, clock: Arc<dyn Clock>, json_out: bool) -> Result<u8, S
 fn pick_venue<'a>(k: &'a Kiosk, venue: Option<&str>) -> Result<&'a crate::config::Venue, String> {
     match venue {
         Some(v) => k.venue(v).map_err(|e| e.to_string()),
-        None => k.config().venues.first().ok_or_else(|| "the config has no venue".to_string()),
+        None => k
+            .config()
+            .venues
+            .first()
+            .ok_or_else(|| "the config has no venue".to_string()),
     }
 }
 
@@ -284,38 +331,74 @@ fn menu(k: &mut Kiosk, venue: Option<&str>, json_out: bool) -> Result<u8, String
         };
         println!("{} {:?} — {state}", d.day, d.day.weekday());
         for a in &d.dishes {
-            let avail = if a.is_available() { String::new() } else { " SOLD OUT".into() };
-            println!("  {:<8} {:>8}  {} [{}]{avail}", a.vendor_id, a.price.to_decimal_string(), a.name, a.allergens);
+            let avail = if a.is_available() {
+                String::new()
+            } else {
+                " SOLD OUT".into()
+            };
+            println!(
+                "  {:<8} {:>8}  {} [{}]{avail}",
+                a.vendor_id,
+                a.price.to_decimal_string(),
+                a.name,
+                a.allergens
+            );
         }
     }
     Ok(0)
 }
 
-fn orders(k: &mut Kiosk, date: Option<Date>, badge: Option<&str>, venue: Option<&str>, csv: bool, json_out: bool) -> Result<u8, String> {
+fn orders(
+    k: &mut Kiosk,
+    date: Option<Date>,
+    badge: Option<&str>,
+    venue: Option<&str>,
+    csv: bool,
+    json_out: bool,
+) -> Result<u8, String> {
     let venue = pick_venue(k, venue)?.clone();
     let list: Vec<Order> = match badge {
         Some(b) => k.my_orders(b).map_err(|e| e.to_string())?,
         None => {
             let day = date.unwrap_or_else(|| k.today(&venue));
             k.store()
-                .orders(&crate::store::OrderFilter { venue: Some(&venue.key), from_day: Some(day), to_day: Some(day), ..Default::default() })
+                .orders(&crate::store::OrderFilter {
+                    venue: Some(&venue.key),
+                    from_day: Some(day),
+                    to_day: Some(day),
+                    ..Default::default()
+                })
                 .map_err(|e| e.to_string())?
         }
     };
     if csv {
         print!("{}", crate::kiosk::export::orders_csv(k, &list));
     } else if json_out {
-        println!("{}", serde_json::Value::Array(list.iter().map(order_json).collect()));
+        println!(
+            "{}",
+            serde_json::Value::Array(list.iter().map(order_json).collect())
+        );
     } else {
         for o in &list {
-            println!("{}  {}  {:<18} {:<10} {}", o.day, o.id, o.state.as_str(), o.badge, dish_names(o));
+            println!(
+                "{}  {}  {:<18} {:<10} {}",
+                o.day,
+                o.id,
+                o.state.as_str(),
+                o.badge,
+                dish_names(o)
+            );
         }
     }
     Ok(0)
 }
 
 fn dish_names(o: &Order) -> String {
-    o.lines.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+    o.lines
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn order_json(o: &Order) -> serde_json::Value {
@@ -326,7 +409,14 @@ pub fn order_json(o: &Order) -> serde_json::Value {
     })
 }
 
-fn order(k: &mut Kiosk, badge: &str, date: Date, dish: &str, venue: Option<&str>, json_out: bool) -> Result<u8, String> {
+fn order(
+    k: &mut Kiosk,
+    badge: &str,
+    date: Date,
+    dish: &str,
+    venue: Option<&str>,
+    json_out: bool,
+) -> Result<u8, String> {
     let venue = pick_venue(k, venue)?.key.clone();
     let who = match k.badge_in(badge) {
         Ok(b) => b,
@@ -361,8 +451,18 @@ fn print_order(o: &Order, json_out: bool) {
     if json_out {
         println!("{}", order_json(o));
     } else {
-        let what = if o.state == OrderState::Cancelled { "cancelled" } else { "saved" };
-        println!("order {} {what}: {} on {} ({})", o.id, dish_names(o), o.day, o.state.as_str());
+        let what = if o.state == OrderState::Cancelled {
+            "cancelled"
+        } else {
+            "saved"
+        };
+        println!(
+            "order {} {what}: {} on {} ({})",
+            o.id,
+            dish_names(o),
+            o.day,
+            o.state.as_str()
+        );
     }
 }
 
@@ -370,7 +470,6 @@ fn refused(e: &KioskError) -> u8 {
     eprintln!("canteen-kiosk: refused: {e}");
     EXIT_REFUSED
 }
-
 
 /// Renders every screen to PNG files in `dir`.
 pub fn screenshots(dir: &Path) -> u8 {
@@ -410,7 +509,14 @@ pub fn run_window(cli: &Cli, clock: Arc<dyn Clock>) -> u8 {
             return EXIT_FAILED;
         }
     };
-    let App { kiosk, worker, listeners, status, config, .. } = app;
+    let App {
+        kiosk,
+        worker,
+        listeners,
+        status,
+        config,
+        open_report,
+    } = app;
     let reload = Arc::new(crate::reload::ReloadState::default());
     if let Some(path) = crate::reload::reload_path(&config) {
         let reloader = crate::reload::Reloader {
@@ -423,7 +529,13 @@ pub fn run_window(cli: &Cli, clock: Arc<dyn Clock>) -> u8 {
             log::warn!("config reload on SIGHUP unavailable: {e}");
         }
     }
-    let result = crate::ui::run(kiosk, listeners, status); // RELOAD-UI-HOOK: pass `reload`
+    let ctx = crate::ui::RunContext {
+        listeners,
+        status,
+        reload,
+        open_report,
+    };
+    let result = crate::ui::run(kiosk, ctx);
     worker.handle.shutdown();
     let _ = worker.thread.join();
     match result {

@@ -14,5 +14,5 @@ pub mod kiosk;
 pub mod reload;
 pub mod store;
 pub mod sync;
-pub mod vendors;
 pub mod ui;
+pub mod vendors;

@@ -19,11 +19,17 @@ pub struct ReloadState {
 impl ReloadState {
     /// Takes the new config, if a reload brought one.
     pub fn take_pending(&self) -> Option<Arc<Config>> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).take()
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     pub fn problems(&self) -> String {
-        self.problems.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.problems
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -45,7 +51,11 @@ impl Reloader {
             Ok(new) => {
                 let new = Arc::new(new);
                 *self.state.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(new.clone());
-                self.state.problems.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                self.state
+                    .problems
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clear();
                 self.worker.send(Msg::Reload(new.clone()));
                 self.listeners.notify(Change::Config);
                 log::info!("config reloaded");
@@ -53,7 +63,11 @@ impl Reloader {
             }
             Err(report) => {
                 log::error!("config reload refused, the old config stays:\n{report}");
-                *self.state.problems.lock().unwrap_or_else(|p| p.into_inner()) = report.to_string();
+                *self
+                    .state
+                    .problems
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = report.to_string();
                 self.listeners.notify(Change::Config);
                 Err(report)
             }
@@ -64,11 +78,13 @@ impl Reloader {
     /// on the signal.
     pub fn watch_sighup(self) -> std::io::Result<JoinHandle<()>> {
         let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP])?;
-        std::thread::Builder::new().name("config-reload".into()).spawn(move || {
-            for _ in signals.forever() {
-                let _ = self.reload();
-            }
-        })
+        std::thread::Builder::new()
+            .name("config-reload".into())
+            .spawn(move || {
+                for _ in signals.forever() {
+                    let _ = self.reload();
+                }
+            })
     }
 }
 

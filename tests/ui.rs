@@ -6,10 +6,10 @@
 //! The screenshot test renders through its own thread and platform (see src/ui/screenshot.rs),
 //! so it does not collide with the testing backend of the other tests.
 
-use canteen_kiosk::config::Config;
+use canteen_kiosk::config::{Config, Mode};
 use canteen_kiosk::domain::{Clock, ManualClock, OrderEvent, OrderState};
 use canteen_kiosk::kiosk::Kiosk;
-use canteen_kiosk::store::{OrderFilter, OutboxChange, Store};
+use canteen_kiosk::store::{OrderFilter, OutboxChange, OutboxStatus, Store};
 use canteen_kiosk::sync::{Change, Listeners, SharedStatus};
 use canteen_kiosk::ui::generated::{Api, DayState, OrderStatus, Problem, Screen, Sheet};
 use canteen_kiosk::ui::{KioskUi, SHOT_SIZES};
@@ -87,6 +87,10 @@ struct Fixture {
 
 impl Fixture {
     fn new(name: &str) -> Fixture {
+        Fixture::with_config(name, |_| {})
+    }
+
+    fn with_config(name: &str, change: impl FnOnce(&mut Config)) -> Fixture {
         init_backend();
         let dir = unique_dir(name);
         let path = dir.join("kiosk.sqlite");
@@ -103,8 +107,10 @@ impl Fixture {
             .to_zoned(TimeZone::UTC)
             .unwrap()
             .timestamp();
-        let kiosk = Kiosk::new(Arc::new(config(&dir)), store, Arc::new(clock.clone()))
-            .with_clock_floor(floor);
+        let mut config = config(&dir);
+        change(&mut config);
+        let kiosk =
+            Kiosk::new(Arc::new(config), store, Arc::new(clock.clone())).with_clock_floor(floor);
         let status = SharedStatus::default();
         let listeners = Listeners::default();
         let ui = KioskUi::new(kiosk, status.clone()).unwrap();
@@ -194,6 +200,60 @@ impl Fixture {
     fn badge_in(&self) {
         self.type_keys("1001\n");
         assert_eq!(self.api().get_screen(), Screen::Menu);
+    }
+
+    /// Badges in, orders today's dish `row` in two taps, logs out; returns the order id.
+    fn order_as(&self, badge: &str, row: usize) -> String {
+        self.type_keys(&format!("{badge}\n"));
+        assert_eq!(self.api().get_screen(), Screen::Menu);
+        self.tap(&self.dish_name(row));
+        self.tap("Order now");
+        let id = self.api().get_sheet_order().id.to_string();
+        self.tap("Done");
+        self.tap("Log out");
+        id
+    }
+
+    /// The worker gives up on the order's outbox row and parks it; returns the row id.
+    fn park(&mut self, order_id: &str, error: &str) -> i64 {
+        let row = self
+            .worker
+            .outbox_rows(OutboxStatus::Pending)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.order_id == order_id)
+            .expect("a pending outbox row")
+            .id;
+        self.worker
+            .change_outbox(
+                order_id,
+                OutboxChange::Park {
+                    row,
+                    error: error.to_string(),
+                },
+                self.clock.now(),
+            )
+            .unwrap();
+        self.listeners.notify(Change::Status);
+        self.ui.pump();
+        settle();
+        row
+    }
+
+    fn kitchen_counts(&self) -> Vec<(String, i32, i32)> {
+        self.api()
+            .get_kitchen_counts()
+            .iter()
+            .map(|c| (c.dish.to_string(), c.confirmed, c.pending))
+            .collect()
+    }
+
+    fn pickups(&self) -> Vec<(String, OrderStatus, bool)> {
+        self.api()
+            .get_kitchen_pickups()
+            .iter()
+            .map(|p| (p.name.to_string(), p.status, p.changed))
+            .collect()
     }
 
     fn seconds(&self, n: u64) {
@@ -594,8 +654,8 @@ fn screenshots_render_every_state() {
         .map(PathBuf::from)
         .unwrap_or_else(|| unique_dir("shots"));
     let files = canteen_kiosk::ui::render_screenshots(&dir).expect("renders");
-    // 14 states, 2 sizes, 3 languages.
-    assert_eq!(files.len(), 14 * SHOT_SIZES.len() * 3);
+    // 17 states, 2 sizes, 3 languages.
+    assert_eq!(files.len(), 17 * SHOT_SIZES.len() * 3);
     for file in &files {
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(file).unwrap()));
@@ -626,4 +686,191 @@ fn screenshots_render_every_state() {
     if std::env::var_os("KIOSK_SHOT_DIR").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+#[test]
+fn kitchen_badge_shows_the_day_and_follows_the_orders() {
+    let mut f = Fixture::new("kitchen");
+    let dish = f
+        .api()
+        .get_today_dishes()
+        .row_data(0)
+        .unwrap()
+        .name
+        .to_string();
+    let anna = f.order_as("1001", 0);
+    f.order_as("1002", 0);
+
+    f.type_keys("9001\n");
+    assert_eq!(
+        f.api().get_screen(),
+        Screen::Kitchen,
+        "not the employee menu"
+    );
+    assert_eq!(f.kitchen_counts(), vec![(dish.clone(), 0, 2)]);
+    assert_eq!(
+        f.pickups(),
+        vec![
+            ("Anna Berger".to_string(), OrderStatus::Queued, false),
+            ("Michael Kaufmann".to_string(), OrderStatus::Queued, false),
+        ],
+        "by name, nothing highlighted at the first look"
+    );
+    assert!(
+        f.find(&format!("Anna Berger, {dish}, Not sent yet"))
+            .is_some()
+    );
+
+    // The worker sends Anna's order and the kitchen confirms it: the counts follow.
+    f.worker_moves(
+        &anna,
+        &[
+            OrderEvent::SendStarted,
+            OrderEvent::Accepted,
+            OrderEvent::KitchenConfirmed,
+        ],
+        None,
+    );
+    assert_eq!(f.kitchen_counts(), vec![(dish.clone(), 1, 1)]);
+    assert_eq!(
+        f.pickups(),
+        vec![
+            ("Anna Berger".to_string(), OrderStatus::Confirmed, true),
+            ("Michael Kaufmann".to_string(), OrderStatus::Queued, false),
+        ],
+        "what changed since the last look is highlighted"
+    );
+    assert!(f.find(&format!("Anna Berger, {dish}, Confirmed")).is_some());
+
+    // By initial.
+    let letters: Vec<String> = f
+        .api()
+        .get_kitchen_letters()
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    assert_eq!(letters, vec!["A", "M"]);
+    f.tap("Names starting with M");
+    assert_eq!(f.pickups().len(), 1);
+    assert_eq!(f.pickups()[0].0, "Michael Kaufmann");
+    f.tap("All names");
+    assert_eq!(f.pickups().len(), 2);
+
+    // Other days.
+    f.tap("Next day");
+    assert_eq!(f.api().get_kitchen_offset(), 1);
+    assert!(f.pickups().is_empty());
+    assert!(f.find("Nobody has ordered for this day yet.").is_some());
+    f.tap("Previous day");
+    f.tap("Previous day");
+    assert_eq!(f.api().get_kitchen_offset(), -1);
+    f.tap("Today");
+    assert_eq!(f.api().get_kitchen_offset(), 0);
+    assert_eq!(f.pickups().len(), 2);
+
+    // Export.
+    f.tap("Export CSV");
+    let path = PathBuf::from(f.api().get_kitchen_export().to_string());
+    assert!(path.ends_with("orders-demo-2026-11-19.csv"), "{path:?}");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains("Anna Berger"));
+    assert!(f.find(&format!("Saved as {}", path.display())).is_some());
+
+    // A kitchen badge session logs out by itself like any other.
+    f.seconds(61);
+    assert_eq!(f.api().get_screen(), Screen::Idle);
+}
+
+#[test]
+fn kitchen_mode_shows_the_kitchen_without_a_badge() {
+    let f = Fixture::with_config("kitchen-mode", |c| c.kiosk.mode = Mode::Kitchen);
+    assert_eq!(f.api().get_screen(), Screen::Kitchen);
+    assert!(f.api().get_kitchen_mode());
+    assert!(
+        f.find("Log out").is_none(),
+        "a permanent display has no logout"
+    );
+    f.seconds(120);
+    assert_eq!(f.api().get_screen(), Screen::Kitchen, "no automatic logout");
+    // Employee badges do nothing here; an admin gets the admin screen and comes back.
+    f.type_keys("1001\n");
+    assert_eq!(f.api().get_screen(), Screen::Kitchen);
+    f.type_keys("9999\n");
+    assert_eq!(f.api().get_screen(), Screen::Admin);
+    f.tap("Log out");
+    assert_eq!(f.api().get_screen(), Screen::Kitchen);
+}
+
+#[test]
+fn admin_sees_a_parked_row_and_retry_makes_it_pending() {
+    let mut f = Fixture::new("admin-retry");
+    let order = f.order_as("1001", 0);
+    let row = f.park(&order, "HTTP 422: unknown article");
+    f.ui.set_config_problems("kiosk.toml:7: unknown key \"idle_logut\"");
+
+    f.type_keys("9999\n");
+    assert_eq!(f.api().get_screen(), Screen::Admin);
+    let parked = f.api().get_admin_parked();
+    assert_eq!(parked.row_count(), 1);
+    let p = parked.row_data(0).unwrap();
+    assert_eq!(i64::from(p.row), row);
+    assert_eq!(p.name, "Anna Berger");
+    assert_eq!(p.error, "HTTP 422: unknown article");
+    assert!(f.find("HTTP 422: unknown article").is_some());
+    assert!(f.find("kiosk.toml:7: unknown key \"idle_logut\"").is_some());
+    let admin = f.api().get_admin();
+    assert_eq!(admin.kiosk_id, "demo");
+    assert_eq!(admin.config_path, "", "the built-in demo");
+    assert!(admin.clock_trusted);
+    assert_eq!(admin.db_health, "ok");
+
+    f.tap(&format!("Retry: Anna Berger, {}", p.dish));
+    let r = f.worker.outbox_row(row).unwrap().unwrap();
+    assert_eq!(r.status, OutboxStatus::Pending);
+    assert_eq!(r.last_error.as_deref(), Some("retried by admin"));
+    assert_eq!(f.api().get_admin_parked().row_count(), 0);
+    assert_eq!(f.orders_of("1001")[0].state, OrderState::Queued);
+}
+
+#[test]
+fn discard_asks_twice_and_the_order_is_not_sent() {
+    let mut f = Fixture::new("admin-discard");
+    let order = f.order_as("1001", 0);
+    let row = f.park(&order, "HTTP 422: unknown article");
+    f.type_keys("9999\n");
+    let dish = f.api().get_admin_parked().row_data(0).unwrap().dish;
+    let discard = format!("Discard: Anna Berger, {dish}");
+
+    // First question, answered no.
+    f.tap(&discard);
+    assert_eq!(f.api().get_sheet(), Sheet::DiscardConfirm);
+    f.tap("Keep trying later");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    // Second question, answered no.
+    f.tap(&discard);
+    f.tap("Discard…");
+    assert_eq!(f.api().get_sheet(), Sheet::DiscardConfirmAgain);
+    f.tap("No, keep it");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    assert_eq!(
+        f.worker.outbox_row(row).unwrap().unwrap().status,
+        OutboxStatus::Parked
+    );
+    assert_eq!(f.orders_of("1001")[0].state, OrderState::Queued);
+
+    // Both answered yes.
+    f.tap(&discard);
+    f.tap("Discard…");
+    f.tap("Yes, discard for good");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    assert_eq!(
+        f.worker.outbox_row(row).unwrap().unwrap().status,
+        OutboxStatus::Done
+    );
+    let o = &f.orders_of("1001")[0];
+    assert_eq!(o.state, OrderState::Rejected);
+    assert_eq!(o.reason.as_deref(), Some("discarded by an admin"));
+    assert_eq!(f.api().get_admin_parked().row_count(), 0);
+    assert!(f.find("Parked: nothing is waiting for an admin").is_some());
 }

@@ -98,7 +98,10 @@ pub fn build_floor() -> Timestamp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClockDoubt {
     /// Earlier than a time this kiosk has already seen (stored in the database).
-    BeforeLastSeen { now: Timestamp, last_seen: Timestamp },
+    BeforeLastSeen {
+        now: Timestamp,
+        last_seen: Timestamp,
+    },
     /// Earlier than the build of this program.
     BeforeBuild { now: Timestamp, build: Timestamp },
     /// The system says it has not synchronised its clock since boot.
@@ -158,8 +161,19 @@ mod tests {
     #[test]
     fn a_sane_clock_is_trusted() {
         let now = ts("2026-11-22T10:00:00Z");
-        assert_eq!(judge_clock(now, Some(ts("2026-11-22T09:59:00Z")), ts("2026-01-01T00:00:00Z"), None), Ok(()));
-        assert_eq!(judge_clock(now, None, ts("2026-01-01T00:00:00Z"), Some(true)), Ok(()));
+        assert_eq!(
+            judge_clock(
+                now,
+                Some(ts("2026-11-22T09:59:00Z")),
+                ts("2026-01-01T00:00:00Z"),
+                None
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            judge_clock(now, None, ts("2026-01-01T00:00:00Z"), Some(true)),
+            Ok(())
+        );
     }
 
     #[test]

@@ -167,11 +167,17 @@ mod tests {
         assert_eq!(d.order_until, ts("2026-03-29T06:30:00Z"));
         // A serving time inside the gap moves forward past it.
         let gap = rules("Europe/Vienna", "02:30", 3600, 3600);
-        assert_eq!(gap.serving_instant(date("2026-03-29")).unwrap(), ts("2026-03-29T01:30:00Z"));
+        assert_eq!(
+            gap.serving_instant(date("2026-03-29")).unwrap(),
+            ts("2026-03-29T01:30:00Z")
+        );
         // 10-hour delta across the jump: 9 hours of wall clock on that day.
         let long = rules("Europe/Vienna", "12:00", 10 * 3600, 10 * 3600);
         let d = long.deadlines(date("2026-03-29")).unwrap();
-        assert_eq!(long.zoned(d.order_until).time(), "01:00".parse::<Time>().unwrap());
+        assert_eq!(
+            long.zoned(d.order_until).time(),
+            "01:00".parse::<Time>().unwrap()
+        );
     }
 
     #[test]
@@ -182,7 +188,10 @@ mod tests {
         assert_eq!(d.serving, ts("2026-10-25T10:00:00Z"));
         // An ambiguous serving time takes the earlier instant (still summer time).
         let fold = rules("Europe/Vienna", "02:30", 3600, 3600);
-        assert_eq!(fold.serving_instant(date("2026-10-25")).unwrap(), ts("2026-10-25T00:30:00Z"));
+        assert_eq!(
+            fold.serving_instant(date("2026-10-25")).unwrap(),
+            ts("2026-10-25T00:30:00Z")
+        );
         // 10 and 11 real hours before 12:00 CET both read 02:00 on the wall: the hour repeats.
         let ten = rules("Europe/Vienna", "12:00", 10 * 3600, 11 * 3600);
         let d = ten.deadlines(date("2026-10-25")).unwrap();
@@ -210,10 +219,19 @@ mod tests {
         let r = rules("Europe/Berlin", "12:00", 3600, 7200);
         let d = r.deadlines(date("2026-11-23")).unwrap();
         assert_eq!(d.order_until, ts("2026-11-23T10:00:00Z"));
-        assert_eq!(d.order_window(ts("2026-11-23T10:00:00Z")), Window::Open { seconds_left: 0 });
+        assert_eq!(
+            d.order_window(ts("2026-11-23T10:00:00Z")),
+            Window::Open { seconds_left: 0 }
+        );
         assert_eq!(d.order_window(ts("2026-11-23T10:00:01Z")), Window::Closed);
-        assert_eq!(d.order_window(ts("2026-11-23T09:59:00Z")), Window::Open { seconds_left: 60 });
-        assert_eq!(d.cancel_window(ts("2026-11-23T09:00:00Z")), Window::Open { seconds_left: 0 });
+        assert_eq!(
+            d.order_window(ts("2026-11-23T09:59:00Z")),
+            Window::Open { seconds_left: 60 }
+        );
+        assert_eq!(
+            d.cancel_window(ts("2026-11-23T09:00:00Z")),
+            Window::Open { seconds_left: 0 }
+        );
         assert_eq!(d.cancel_window(ts("2026-11-23T09:00:01Z")), Window::Closed);
     }
 

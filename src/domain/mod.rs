@@ -10,4 +10,6 @@ pub use clock::{Clock, ClockDoubt, ManualClock, SystemClock};
 pub use cutoff::{CutoffRules, Deadlines, Window};
 pub use menu::{Article, CachedMenuDay, MenuDay};
 pub use money::{Money, Percent};
-pub use order::{ALL_STATES as ALL_ORDER_STATES, Order, OrderEvent, OrderId, OrderLine, OrderState};
+pub use order::{
+    ALL_STATES as ALL_ORDER_STATES, Order, OrderEvent, OrderId, OrderLine, OrderState,
+};

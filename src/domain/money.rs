@@ -61,7 +61,10 @@ fn parse_scaled(text: &str, scale: u32) -> Result<i64, DecimalError> {
         return Err(err("too many decimal places"));
     }
     let mut value: i64 = 0;
-    let padded = kept.chars().chain(std::iter::repeat('0')).take(scale as usize);
+    let padded = kept
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(scale as usize);
     for c in whole.chars().chain(padded) {
         let d = i64::from(c as u8 - b'0');
         value = value
@@ -191,7 +194,11 @@ impl Percent {
         let den = 10_000 + i128::from(self.0);
         let q = num / den;
         let r = num % den;
-        let rounded = if 2 * r.abs() >= den { q + num.signum() } else { q };
+        let rounded = if 2 * r.abs() >= den {
+            q + num.signum()
+        } else {
+            q
+        };
         Money(rounded as i64)
     }
 }
@@ -305,7 +312,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_amount() {
-        for bad in ["", "-", ".", "1,50", "1.505", "abc", "1e3", "1.2.3", " 5 5", "NaN"] {
+        for bad in [
+            "", "-", ".", "1,50", "1.505", "abc", "1e3", "1.2.3", " 5 5", "NaN",
+        ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} must be refused");
         }
         let e = Money::parse("1.505").unwrap_err();
@@ -315,7 +324,8 @@ mod tests {
 
     #[test]
     fn reads_json_numbers_and_strings_without_float_error() {
-        let v: serde_json::Value = serde_json::from_str("[69.90, 32.99, 4, \"5.50\", 0.1]").unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str("[69.90, 32.99, 4, \"5.50\", 0.1]").unwrap();
         let got: Vec<i64> = v
             .as_array()
             .unwrap()
@@ -324,7 +334,10 @@ mod tests {
             .collect();
         assert_eq!(got, vec![6990, 3299, 400, 550, 10]);
         let m: Vec<Money> = serde_json::from_str("[102.89, \"141.88\", 38.99]").unwrap();
-        assert_eq!(m.iter().copied().sum::<Money>().cents(), 10289 + 14188 + 3899);
+        assert_eq!(
+            m.iter().copied().sum::<Money>().cents(),
+            10289 + 14188 + 3899
+        );
         assert!(Money::from_json(&serde_json::json!(true)).is_err());
     }
 
@@ -368,6 +381,11 @@ mod tests {
         let nineteen = Percent::parse("19").unwrap();
         // 1.19 gross at 19 % → 0.19
         assert_eq!(nineteen.tax_in_gross(Money::from_cents(119)).cents(), 19);
-        assert_eq!(Percent::from_hundredths(0).tax_in_gross(Money::from_cents(999)).cents(), 0);
+        assert_eq!(
+            Percent::from_hundredths(0)
+                .tax_in_gross(Money::from_cents(999))
+                .cents(),
+            0
+        );
     }
 }

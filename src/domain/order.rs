@@ -10,6 +10,7 @@
 //!   Sent/Confirmed ──cancel──▶ CancelRequested ──ok──▶ Cancelled
 //!                                   └─refused──▶ back to Sent/Confirmed
 //!   Sent/Confirmed/CancelRequested ──kitchen cancels──▶ KitchenCancelled
+//!   Queued/Unknown ──an admin discards its parked outbox row──▶ Rejected
 //! ```
 //! Every change of state goes through [`OrderState::apply`]; an illegal one is an error and
 //! is never applied.
@@ -96,6 +97,9 @@ pub enum OrderEvent {
     CancelRefused { back_to: OrderState },
     /// The kitchen cancelled the order.
     KitchenCancelled,
+    /// An admin discarded the order's parked outbox row: it will never be sent. Only for an
+    /// order that has not (knowingly) reached the vendor.
+    Discarded,
 }
 
 /// A refused state change.
@@ -107,7 +111,12 @@ pub struct IllegalTransition {
 
 impl fmt::Display for IllegalTransition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an order that is {} cannot take {:?}", self.from.as_str(), self.event)
+        write!(
+            f,
+            "an order that is {} cannot take {:?}",
+            self.from.as_str(),
+            self.event
+        )
     }
 }
 
@@ -137,11 +146,18 @@ impl OrderState {
             (S::Sent | S::Confirmed, E::Served) => S::Done,
             (S::Sent | S::Confirmed, E::CancelAsked) => S::CancelRequested,
             (S::CancelRequested, E::CancelConfirmed) => S::Cancelled,
-            (S::CancelRequested, E::CancelRefused { back_to: b @ (S::Sent | S::Confirmed) }) => b,
+            (
+                S::CancelRequested,
+                E::CancelRefused {
+                    back_to: b @ (S::Sent | S::Confirmed),
+                },
+            ) => b,
             (S::Sent | S::Confirmed | S::CancelRequested | S::Unknown, E::KitchenCancelled) => {
                 S::KitchenCancelled
             }
             (S::Sent, E::Accepted) => S::Sent,
+            // Given up by an admin: never (knowingly) reached the vendor, will not be served.
+            (S::Queued | S::Unknown, E::Discarded) => S::Rejected,
             // The vendor gave up on an order it had accepted (Liefersoft PROCESSING_ERROR).
             (S::Sent | S::Confirmed, E::Refused) => S::Rejected,
             _ => return Err(IllegalTransition { from: self, event }),
@@ -176,7 +192,10 @@ impl OrderState {
 
     /// Whether an employee may ask to cancel (the cutoff is checked separately).
     pub fn can_cancel(self) -> bool {
-        matches!(self, OrderState::Queued | OrderState::Sent | OrderState::Confirmed)
+        matches!(
+            self,
+            OrderState::Queued | OrderState::Sent | OrderState::Confirmed
+        )
     }
 
     /// The stable name used in the database, the CLI and logs.
@@ -257,7 +276,11 @@ impl Order {
     }
 
     /// Applies an event through the state machine; the order is unchanged on error.
-    pub fn apply(&mut self, event: OrderEvent, at: Timestamp) -> Result<OrderState, IllegalTransition> {
+    pub fn apply(
+        &mut self,
+        event: OrderEvent,
+        at: Timestamp,
+    ) -> Result<OrderState, IllegalTransition> {
         let next = self.state.apply(event)?;
         if event == OrderEvent::CancelAsked && next == OrderState::CancelRequested {
             self.state_before_cancel = Some(self.state);
@@ -277,7 +300,7 @@ mod tests {
     use OrderEvent as E;
     use OrderState as S;
 
-    const ALL_EVENTS: [OrderEvent; 16] = [
+    const ALL_EVENTS: [OrderEvent; 17] = [
         E::SendStarted,
         E::Accepted,
         E::Refused,
@@ -291,9 +314,12 @@ mod tests {
         E::CancelAsked,
         E::CancelConfirmed,
         E::CancelRefused { back_to: S::Sent },
-        E::CancelRefused { back_to: S::Confirmed },
+        E::CancelRefused {
+            back_to: S::Confirmed,
+        },
         E::CancelRefused { back_to: S::Queued },
         E::KitchenCancelled,
+        E::Discarded,
     ];
 
     #[test]
@@ -326,7 +352,13 @@ mod tests {
         let c = S::Confirmed.apply(E::CancelAsked).unwrap();
         assert_eq!(c, S::CancelRequested);
         assert_eq!(c.apply(E::CancelConfirmed).unwrap(), S::Cancelled);
-        assert_eq!(c.apply(E::CancelRefused { back_to: S::Confirmed }).unwrap(), S::Confirmed);
+        assert_eq!(
+            c.apply(E::CancelRefused {
+                back_to: S::Confirmed
+            })
+            .unwrap(),
+            S::Confirmed
+        );
         assert!(c.apply(E::CancelRefused { back_to: S::Queued }).is_err());
         assert_eq!(c.apply(E::KitchenCancelled).unwrap(), S::KitchenCancelled);
         assert!(S::Sending.apply(E::CancelAsked).is_err());
@@ -349,6 +381,15 @@ mod tests {
             assert!(s.apply(E::CutoffPassed).is_err());
         }
         assert!(S::Expired.apply(E::SendStarted).is_err());
+    }
+
+    #[test]
+    fn only_an_unsent_or_unknown_order_is_discarded() {
+        assert_eq!(S::Queued.apply(E::Discarded).unwrap(), S::Rejected);
+        assert_eq!(S::Unknown.apply(E::Discarded).unwrap(), S::Rejected);
+        for s in [S::Sending, S::Sent, S::Confirmed, S::CancelRequested] {
+            assert!(s.apply(E::Discarded).is_err(), "{s} must refuse Discarded");
+        }
     }
 
     #[test]
@@ -389,8 +430,18 @@ mod tests {
         assert_eq!(o.state_before_cancel, Some(S::Confirmed));
         let err = o.apply(E::Served, t).unwrap_err();
         assert_eq!(err.from, S::CancelRequested);
-        assert_eq!(o.state, S::CancelRequested, "a refused event changes nothing");
-        o.apply(E::CancelRefused { back_to: S::Confirmed }, t).unwrap();
+        assert_eq!(
+            o.state,
+            S::CancelRequested,
+            "a refused event changes nothing"
+        );
+        o.apply(
+            E::CancelRefused {
+                back_to: S::Confirmed,
+            },
+            t,
+        )
+        .unwrap();
         assert_eq!(o.state, S::Confirmed);
         assert_eq!(o.state_before_cancel, None);
     }

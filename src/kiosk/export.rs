@@ -16,7 +16,11 @@ fn field(s: &str) -> String {
 pub fn orders_csv(kiosk: &Kiosk, orders: &[Order]) -> String {
     let mut out = String::from("date,name,badge,dish,quantity,price,state,order_id,reason\n");
     for o in orders {
-        let name = kiosk.config().badge(&o.badge).map(|b| b.name.clone()).unwrap_or_default();
+        let name = kiosk
+            .config()
+            .badge(&o.badge)
+            .map(|b| b.name.clone())
+            .unwrap_or_default();
         for l in &o.lines {
             let cols = [
                 o.day.to_string(),

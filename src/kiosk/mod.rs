@@ -11,7 +11,7 @@ pub use views::*;
 use crate::config::{Badge, Config, Role, Venue};
 use crate::domain::clock::{ClockDoubt, build_floor, judge_clock};
 use crate::domain::{Clock, Order, OrderEvent, OrderLine, OrderState, Window};
-use crate::store::{OrderFilter, OutboxChange, OutboxKind, Store, StoreError};
+use crate::store::{OrderFilter, OutboxChange, OutboxKind, OutboxStatus, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::fmt;
@@ -31,8 +31,12 @@ pub enum KioskError {
     NoSuchDish,
     SoldOut,
     /// The order cutoff passed at this instant.
-    OrderClosed { until: Timestamp },
-    CancelClosed { until: Option<Timestamp> },
+    OrderClosed {
+        until: Timestamp,
+    },
+    CancelClosed {
+        until: Option<Timestamp>,
+    },
     /// The order cannot be cancelled in its state (already cancelled, rejected, …).
     NotCancellable(OrderState),
     NoSuchOrder,
@@ -50,7 +54,9 @@ impl fmt::Display for KioskError {
             KioskError::UnknownVenue(v) => write!(f, "no venue {v:?} in the config"),
             KioskError::NoSuchDish => f.write_str("that dish is not on this day's menu"),
             KioskError::SoldOut => f.write_str("that dish is sold out"),
-            KioskError::OrderClosed { until } => write!(f, "ordering for that day closed at {until}"),
+            KioskError::OrderClosed { until } => {
+                write!(f, "ordering for that day closed at {until}")
+            }
             KioskError::CancelClosed { until: Some(t) } => {
                 write!(f, "cancelling closed at {t}")
             }
@@ -161,9 +167,18 @@ impl Kiosk {
 
     /// Places an order for one dish: checks the dish and the cutoff, then saves the order and
     /// its outbox row in one transaction. When this returns Ok, the order is saved.
-    pub fn place_order(&mut self, badge: &Badge, venue_key: &str, day: Date, article_id: &str) -> Result<Order> {
+    pub fn place_order(
+        &mut self,
+        badge: &Badge,
+        venue_key: &str,
+        day: Date,
+        article_id: &str,
+    ) -> Result<Order> {
         let venue = self.venue(venue_key)?.clone();
-        let cached = self.store.menu_day(&venue.key, day)?.ok_or(KioskError::NoSuchDish)?;
+        let cached = self
+            .store
+            .menu_day(&venue.key, day)?
+            .ok_or(KioskError::NoSuchDish)?;
         let article = cached
             .menu
             .articles
@@ -173,12 +188,17 @@ impl Kiosk {
         if !article.is_available() {
             return Err(KioskError::SoldOut);
         }
-        let deadlines = venue.rules.deadlines(day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let deadlines = venue
+            .rules
+            .deadlines(day)
+            .map_err(|e| KioskError::Cutoff(e.to_string()))?;
         let now = self.clock.now();
         // With a doubtful clock the order is saved and waits; the worker decides once the
         // clock is trusted again (and expires it if the cutoff passed meanwhile).
         if self.clock_trust().is_ok() && !deadlines.order_window(now).is_open() {
-            return Err(KioskError::OrderClosed { until: deadlines.order_until });
+            return Err(KioskError::OrderClosed {
+                until: deadlines.order_until,
+            });
         }
         let order = Order {
             id: uuid::Uuid::new_v4().to_string(),
@@ -202,8 +222,14 @@ impl Kiosk {
             created_at: now,
             updated_at: now,
         };
-        self.store.insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))?;
-        log::info!("order {} saved: badge {} venue {} day {day} article {article_id}", order.id, badge.number, venue.key);
+        self.store
+            .insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))?;
+        log::info!(
+            "order {} saved: badge {} venue {} day {day} article {article_id}",
+            order.id,
+            badge.number,
+            venue.key
+        );
         self.wake();
         Ok(order)
     }
@@ -219,22 +245,32 @@ impl Kiosk {
             return Err(KioskError::NotCancellable(order.state));
         }
         let venue = self.venue(&order.venue)?.clone();
-        let deadlines = venue.rules.deadlines(order.day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let deadlines = venue
+            .rules
+            .deadlines(order.day)
+            .map_err(|e| KioskError::Cutoff(e.to_string()))?;
         let now = self.clock.now();
         if self.clock_trust().is_ok() && !deadlines.cancel_window(now).is_open() {
-            return Err(KioskError::CancelClosed { until: deadlines.cancel_until });
+            return Err(KioskError::CancelClosed {
+                until: deadlines.cancel_until,
+            });
         }
         if deadlines.cancel_until.is_none() {
             return Err(KioskError::CancelClosed { until: None });
         }
         let from = order.state;
-        order.apply(OrderEvent::CancelAsked, now).map_err(|_| KioskError::NotCancellable(from))?;
+        order
+            .apply(OrderEvent::CancelAsked, now)
+            .map_err(|_| KioskError::NotCancellable(from))?;
         let outbox = if order.state == OrderState::CancelRequested {
             OutboxChange::Enqueue(OutboxKind::Cancel)
         } else {
             OutboxChange::None
         };
-        if !self.store.save_transition(&order, from, Some("cancel asked at the kiosk"), outbox)? {
+        if !self
+            .store
+            .save_transition(&order, from, Some("cancel asked at the kiosk"), outbox)?
+        {
             // The worker changed it meanwhile: look again with the fresh state.
             return self.cancel_order(badge, order_id);
         }
@@ -272,9 +308,93 @@ impl Kiosk {
     /// The order and cancel windows of an order right now (what the UI offers).
     pub fn windows(&self, order: &Order) -> Result<(Window, Window)> {
         let venue = self.venue(&order.venue)?;
-        let d = venue.rules.deadlines(order.day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let d = venue
+            .rules
+            .deadlines(order.day)
+            .map_err(|e| KioskError::Cutoff(e.to_string()))?;
         let now = self.clock.now();
         Ok((d.order_window(now), d.cancel_window(now)))
+    }
+
+    /// An admin sends a parked outbox row again: it is pending and due at once, and the worker
+    /// is woken. Only a parked row can be retried.
+    pub fn retry_parked(&mut self, row: i64) -> Result<()> {
+        let r = self.parked_row(row)?;
+        let now = self.clock.now();
+        self.store.change_outbox(
+            &r.order_id,
+            OutboxChange::Retry {
+                row,
+                at: now,
+                error: "retried by admin".into(),
+            },
+            now,
+        )?;
+        log::info!(
+            "parked outbox row {row} (order {}) retried by an admin",
+            r.order_id
+        );
+        self.wake();
+        Ok(())
+    }
+
+    /// An admin gives up a parked outbox row for good: the row is settled, and an order that
+    /// never (knowingly) reached the vendor (queued / unknown) becomes rejected with the reason
+    /// "discarded by an admin"; a parked cancellation leaves the order as it was before the
+    /// cancel was asked. Logged with the admin's badge.
+    pub fn discard_parked(&mut self, row: i64, admin_badge: &str) -> Result<()> {
+        let r = self.parked_row(row)?;
+        let now = self.clock.now();
+        let done = OutboxChange::Done { row };
+        let Some(mut order) = self.store.order(&r.order_id)? else {
+            self.store.change_outbox(&r.order_id, done, now)?;
+            log::warn!(
+                "admin badge {admin_badge} discarded parked outbox row {row} (order {} missing)",
+                r.order_id
+            );
+            return Ok(());
+        };
+        let from = order.state;
+        let event = match (r.kind, from) {
+            (OutboxKind::Place, OrderState::Queued | OrderState::Unknown) => {
+                Some(OrderEvent::Discarded)
+            }
+            (OutboxKind::Cancel, OrderState::CancelRequested) => Some(OrderEvent::CancelRefused {
+                back_to: order.state_before_cancel.unwrap_or(OrderState::Sent),
+            }),
+            _ => None,
+        };
+        match event {
+            Some(ev) if order.apply(ev, now).is_ok() => {
+                if order.state == OrderState::Rejected {
+                    order.reason = Some("discarded by an admin".into());
+                }
+                if !self
+                    .store
+                    .save_transition(&order, from, Some("discarded by an admin"), done)?
+                {
+                    // The worker moved the order meanwhile: look again.
+                    return self.discard_parked(row, admin_badge);
+                }
+            }
+            _ => self.store.change_outbox(&order.id, done, now)?,
+        }
+        log::warn!(
+            "admin badge {admin_badge} discarded parked outbox row {row} ({} of order {}): order {} → {}",
+            r.kind.as_str(),
+            order.id,
+            from,
+            order.state
+        );
+        self.wake();
+        Ok(())
+    }
+
+    fn parked_row(&self, row: i64) -> Result<crate::store::OutboxRow> {
+        match self.store.outbox_row(row)? {
+            Some(r) if r.status == OutboxStatus::Parked => Ok(r),
+            _ => Err(KioskError::NoSuchOrder),
+        }
     }
 
     fn wake(&self) {

@@ -42,7 +42,11 @@ pub fn collect(kiosk: &Kiosk, open: &OpenReport) -> Result<StatusReport, StoreEr
     Ok(StatusReport {
         kiosk_id: kiosk.config().kiosk.id.clone(),
         version: env!("CARGO_PKG_VERSION"),
-        config_path: kiosk.config().path.as_ref().map(|p| p.display().to_string()),
+        config_path: kiosk
+            .config()
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string()),
         outbox: store.outbox_counts()?,
         orders,
         oldest_waiting: waiting.into_iter().next(),
@@ -52,7 +56,10 @@ pub fn collect(kiosk: &Kiosk, open: &OpenReport) -> Result<StatusReport, StoreEr
         db_health: store.health()?,
         db_bytes: store.size_bytes(),
         free_disk_bytes: free_disk(&kiosk.config().kiosk.data_dir),
-        moved_aside: open.moved_aside.as_ref().map(|(p, why)| format!("{} ({why})", p.display())),
+        moved_aside: open
+            .moved_aside
+            .as_ref()
+            .map(|(p, why)| format!("{} ({why})", p.display())),
     })
 }
 
@@ -92,29 +99,81 @@ impl StatusReport {
     }
 
     pub fn to_text(&self) -> String {
-        let mut out = vec![format!("kiosk {} (canteen-kiosk {})", self.kiosk_id, self.version)];
-        out.push(format!("config: {}", self.config_path.as_deref().unwrap_or("built-in demo")));
-        let outbox: Vec<String> = self.outbox.iter().map(|(s, n)| format!("{} {n}", s.as_str())).collect();
-        out.push(format!("outbox: {}", if outbox.is_empty() { "empty".into() } else { outbox.join(", ") }));
-        let orders: Vec<String> = self.orders.iter().map(|(s, n)| format!("{s} {n}")).collect();
-        out.push(format!("orders: {}", if orders.is_empty() { "none".into() } else { orders.join(", ") }));
+        let mut out = vec![format!(
+            "kiosk {} (canteen-kiosk {})",
+            self.kiosk_id, self.version
+        )];
+        out.push(format!(
+            "config: {}",
+            self.config_path.as_deref().unwrap_or("built-in demo")
+        ));
+        let outbox: Vec<String> = self
+            .outbox
+            .iter()
+            .map(|(s, n)| format!("{} {n}", s.as_str()))
+            .collect();
+        out.push(format!(
+            "outbox: {}",
+            if outbox.is_empty() {
+                "empty".into()
+            } else {
+                outbox.join(", ")
+            }
+        ));
+        let orders: Vec<String> = self
+            .orders
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        out.push(format!(
+            "orders: {}",
+            if orders.is_empty() {
+                "none".into()
+            } else {
+                orders.join(", ")
+            }
+        ));
         if let Some(r) = &self.oldest_waiting {
-            out.push(format!("oldest waiting: order {} since {} ({} attempts{})", r.order_id, r.created_at, r.attempts,
-                r.last_error.as_ref().map(|e| format!(", last error: {e}")).unwrap_or_default()));
+            out.push(format!(
+                "oldest waiting: order {} since {} ({} attempts{})",
+                r.order_id,
+                r.created_at,
+                r.attempts,
+                r.last_error
+                    .as_ref()
+                    .map(|e| format!(", last error: {e}"))
+                    .unwrap_or_default()
+            ));
         }
         for r in &self.parked {
-            out.push(format!("PARKED row {}: {} order {}: {}", r.id, r.kind.as_str(), r.order_id, r.last_error.as_deref().unwrap_or("")));
+            out.push(format!(
+                "PARKED row {}: {} order {}: {}",
+                r.id,
+                r.kind.as_str(),
+                r.order_id,
+                r.last_error.as_deref().unwrap_or("")
+            ));
         }
         for v in &self.vendors {
-            out.push(format!("vendor {}: last ok {}, last error {}", v.venue,
+            out.push(format!(
+                "vendor {}: last ok {}, last error {}",
+                v.venue,
                 v.last_ok_at.map_or("never".into(), |t| t.to_string()),
-                v.last_error.as_ref().map_or("none".into(), |e| format!("{e} at {}", v.last_error_at.map_or(String::new(), |t| t.to_string())))));
+                v.last_error.as_ref().map_or("none".into(), |e| format!(
+                    "{e} at {}",
+                    v.last_error_at.map_or(String::new(), |t| t.to_string())
+                ))
+            ));
         }
         out.push(match &self.clock_doubt {
             None => "clock: trusted".into(),
             Some(d) => format!("clock: NOT trusted — {d}"),
         });
-        out.push(format!("database: {} , {} KiB", self.db_health, self.db_bytes / 1024));
+        out.push(format!(
+            "database: {} , {} KiB",
+            self.db_health,
+            self.db_bytes / 1024
+        ));
         if let Some(m) = &self.moved_aside {
             out.push(format!("database was moved aside at start: {m}"));
         }

@@ -90,8 +90,13 @@ impl Kiosk {
             .collect();
         let mut out = Vec::with_capacity(days as usize);
         for i in 0..days {
-            let Ok(day) = today.checked_add(i.days()) else { break };
-            let deadlines = venue.rules.deadlines(day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+            let Ok(day) = today.checked_add(i.days()) else {
+                break;
+            };
+            let deadlines = venue
+                .rules
+                .deadlines(day)
+                .map_err(|e| KioskError::Cutoff(e.to_string()))?;
             let menu = cached.get(&day);
             let dishes = menu.map(|c| c.menu.articles.clone()).unwrap_or_default();
             let status = if dishes.is_empty() {
@@ -99,7 +104,9 @@ impl Kiosk {
             } else {
                 match deadlines.order_window(now) {
                     Window::Open { seconds_left } => DayStatus::Open { seconds_left },
-                    Window::Closed => DayStatus::Closed(ClosedReason::CutoffPassed { at: deadlines.order_until }),
+                    Window::Closed => DayStatus::Closed(ClosedReason::CutoffPassed {
+                        at: deadlines.order_until,
+                    }),
                 }
             };
             out.push(DayView {
@@ -123,7 +130,10 @@ impl Kiosk {
         let mut out = Vec::new();
         for order in self.my_orders(badge)? {
             let venue = self.venue(&order.venue)?;
-            let d = venue.rules.deadlines(order.day).map_err(|e| KioskError::Cutoff(e.to_string()))?;
+            let d = venue
+                .rules
+                .deadlines(order.day)
+                .map_err(|e| KioskError::Cutoff(e.to_string()))?;
             let can_cancel = order.state.can_cancel() && d.cancel_window(now).is_open();
             out.push(OrderView {
                 venue_name: venue.name.clone(),
@@ -154,11 +164,13 @@ impl Kiosk {
                 .unwrap_or_else(|| format!("badge {}", o.badge));
             for line in &o.lines {
                 if o.state.is_live() {
-                    let c = counts.entry(line.name.clone()).or_insert_with(|| DishCount {
-                        dish: line.name.clone(),
-                        confirmed: 0,
-                        pending: 0,
-                    });
+                    let c = counts
+                        .entry(line.name.clone())
+                        .or_insert_with(|| DishCount {
+                            dish: line.name.clone(),
+                            confirmed: 0,
+                            pending: 0,
+                        });
                     if o.state == OrderState::Confirmed {
                         c.confirmed += line.quantity;
                     } else {
@@ -175,7 +187,12 @@ impl Kiosk {
                 });
             }
         }
-        pickups.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.dish.cmp(&b.dish)));
+        pickups.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.dish.cmp(&b.dish))
+        });
         Ok(KitchenView {
             day: Some(day),
             counts: counts.into_values().collect(),

@@ -17,7 +17,10 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 pub enum Msg {
     Wake,
     RefreshMenus,
-    Update { venue: String, update: RemoteUpdate },
+    Update {
+        venue: String,
+        update: RemoteUpdate,
+    },
     /// A reloaded, already checked config: new venues, vendors and credentials.
     Reload(Arc<Config>),
     /// Runs one pass and answers with its report (`sync --once`, tests).
@@ -42,7 +45,10 @@ impl WorkerHandle {
     }
 
     pub fn push_update(&self, venue: &str, update: RemoteUpdate) {
-        self.send(Msg::Update { venue: venue.to_string(), update });
+        self.send(Msg::Update {
+            venue: venue.to_string(),
+            update,
+        });
     }
 
     /// Runs a pass now and waits for its report.
@@ -75,7 +81,10 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("sync-worker".into())
             .spawn(move || run(engine, clock, rx))?;
-        Ok(Worker { handle: WorkerHandle { tx }, thread })
+        Ok(Worker {
+            handle: WorkerHandle { tx },
+            thread,
+        })
     }
 }
 
@@ -118,7 +127,9 @@ fn run(mut engine: Engine, clock: Arc<dyn Clock>, rx: Receiver<Msg>) {
 
 /// How long to sleep until the next timer, at most [`MAX_SLEEP`].
 fn sleep_for(report: &StepReport, clock: &dyn Clock) -> Duration {
-    let Some(next) = report.next_wake else { return MAX_SLEEP };
+    let Some(next) = report.next_wake else {
+        return MAX_SLEEP;
+    };
     let secs = next.as_millisecond() - clock.now().as_millisecond();
     // Never 0: a timer that is due now but blocked (venue backoff) must not spin.
     Duration::from_millis(secs.clamp(50, MAX_SLEEP.as_millis() as i64) as u64)

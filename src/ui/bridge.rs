@@ -4,16 +4,23 @@
 //! Everything here runs on the UI thread. The kiosk service only reads and writes the local
 //! store (never the network), so no callback can hang the screen.
 
+use super::admin::{self, Admin};
 use super::badge_reader::{BadgeReader, ReaderEvent};
-use super::generated::{Api, AppWindow, DayTab, DemoBadge, Dish, OrderRow, Problem, Screen, Sheet};
+use super::generated::{
+    Api, AppWindow, DayTab, DemoBadge, Dish, OrderRow, ParkedRow, Problem, Screen, Sheet,
+};
+use super::kitchen::Kitchen;
 use super::models;
-use crate::config::{Badge, Language, Venue};
+use crate::config::{Badge, Language, Mode, Role, Venue};
 use crate::kiosk::{DayView, Kiosk, KioskError};
+use crate::reload::ReloadState;
+use crate::store::OpenReport;
 use crate::sync::{Change, Listeners, SharedStatus};
 use jiff::civil::Date;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
@@ -36,6 +43,16 @@ struct Inner {
     sender: Sender<Change>,
     st: RefCell<State>,
     m: Models,
+    /// The kitchen display (a kitchen badge, or always in kitchen mode).
+    kitchen: RefCell<Kitchen>,
+    /// The admin screen.
+    admin: RefCell<Admin>,
+    /// How the store was opened (a database moved aside shows on the admin screen).
+    open_report: RefCell<OpenReport>,
+    /// Where config reloads (SIGHUP) leave a new config or their problems.
+    reload: RefCell<Option<Arc<ReloadState>>>,
+    /// `kiosk.mode = "kitchen"`: the kitchen display is the home screen.
+    kitchen_mode: bool,
 }
 
 struct Models {
@@ -70,7 +87,15 @@ struct State {
     clock_doubt: bool,
 }
 
-fn set_rows<T: Clone + PartialEq + 'static>(model: &VecModel<T>, rows: Vec<T>) {
+/// What to tell the admin about a refused retry / discard.
+fn admin_problem(e: &KioskError) -> Problem {
+    match e {
+        KioskError::NoSuchOrder => Problem::NotParked,
+        other => models::problem(other),
+    }
+}
+
+pub(super) fn set_rows<T: Clone + PartialEq + 'static>(model: &VecModel<T>, rows: Vec<T>) {
     if model.row_count() != rows.len() {
         model.set_vec(rows);
         return;
@@ -117,6 +142,11 @@ impl KioskUi {
                 clock_doubt: false,
             }),
             m,
+            kitchen: RefCell::new(Kitchen::new()),
+            admin: RefCell::new(Admin::new()),
+            open_report: RefCell::new(OpenReport::default()),
+            reload: RefCell::new(None),
+            kitchen_mode: config.kiosk.mode == Mode::Kitchen,
         });
 
         let api = window.global::<Api>();
@@ -125,6 +155,9 @@ impl KioskUi {
         api.set_dishes(ModelRc::from(inner.m.dishes.clone()));
         api.set_orders(ModelRc::from(inner.m.orders.clone()));
         api.set_sheet_existing(ModelRc::from(inner.m.existing.clone()));
+        inner.kitchen.borrow().attach(&api);
+        inner.admin.borrow().attach(&api);
+        api.set_kitchen_mode(inner.kitchen_mode);
         api.set_kiosk_name(config.kiosk.name.as_str().into());
         let demo = config.path.is_none();
         api.set_demo(demo);
@@ -148,6 +181,9 @@ impl KioskUi {
         inner.tick_clock();
         inner.refresh_status();
         inner.reload_today();
+        if inner.kitchen_mode {
+            inner.open_kitchen();
+        }
         Ok(KioskUi { window, inner })
     }
 
@@ -188,6 +224,26 @@ impl KioskUi {
             .reader
             .badge(number.to_string(), Instant::now());
         self.inner.reader_event(ev);
+    }
+
+    /// Shows the problems of a config reload that was refused on the admin screen (empty
+    /// when the last reload was fine).
+    pub fn set_config_problems(&self, text: &str) {
+        self.inner
+            .with_api(|api| api.set_config_problems(text.into()));
+    }
+
+    /// How the store was opened: a database moved aside at start shows on the admin screen.
+    pub fn set_open_report(&self, report: OpenReport) {
+        *self.inner.open_report.borrow_mut() = report;
+        if self.inner.screen() == Screen::Admin {
+            self.inner.refresh_admin();
+        }
+    }
+
+    /// Takes config reloads from `state` on every `Change::Config`.
+    pub fn set_reload_state(&self, state: Arc<ReloadState>) {
+        *self.inner.reload.borrow_mut() = Some(state);
     }
 
     /// Shows the window and runs the event loop until it is closed.
@@ -235,6 +291,16 @@ impl Inner {
         api.on_tick(move || f(()));
         let f = cb(this, |i, ()| i.pump());
         api.on_worker_changed(move || f(()));
+        api.on_kitchen_day(cb(this, |i, delta: i32| i.kitchen_day(delta)));
+        api.on_kitchen_letter_tapped(cb(this, |i, l: SharedString| i.kitchen_letter(&l)));
+        let f = cb(this, |i, ()| i.kitchen_export());
+        api.on_kitchen_export_csv(move || f(()));
+        api.on_retry_parked(cb(this, |i, row: i32| i.retry_parked(i64::from(row))));
+        api.on_discard_tapped(cb(this, |i, row: i32| i.discard_tapped(i64::from(row))));
+        let f = cb(this, |i, ()| i.discard_next());
+        api.on_discard_next(move || f(()));
+        let f = cb(this, |i, ()| i.discard_confirmed());
+        api.on_discard_confirmed(move || f(()));
     }
 
     fn with_api(&self, f: impl FnOnce(&Api<'_>)) {
@@ -322,6 +388,15 @@ impl Inner {
     // ---- session
 
     fn login(&self, badge: Badge) {
+        if self.kitchen_mode && badge.role != Role::Admin {
+            log::info!(
+                "badge {} ({}) ignored: this kiosk is a kitchen display",
+                badge.number,
+                badge.role.as_str()
+            );
+            return;
+        }
+        let role = badge.role;
         let same = self
             .st
             .borrow()
@@ -342,7 +417,11 @@ impl Inner {
             api.set_notice(Problem::None);
         });
         self.activity();
-        if !same {
+        if !same && role == Role::Kitchen {
+            self.open_kitchen();
+        } else if !same && role == Role::Admin {
+            self.open_admin();
+        } else if !same {
             self.reload_menu();
             self.reload_orders();
             // Today first; if today is closed, the first day that is still open.
@@ -383,7 +462,9 @@ impl Inner {
         self.m.dishes.set_vec(Vec::new());
         self.m.orders.set_vec(Vec::new());
         self.m.existing.set_vec(Vec::new());
+        self.admin.borrow_mut().discard = None;
         self.with_api(|api| {
+            api.set_sheet_parked(ParkedRow::default());
             api.set_screen(Screen::Idle);
             api.set_sheet(Sheet::None);
             api.set_user_name(SharedString::new());
@@ -396,6 +477,9 @@ impl Inner {
             api.set_sheet_total(SharedString::new());
             api.set_problem(Problem::None);
         });
+        if self.kitchen_mode {
+            self.open_kitchen();
+        }
     }
 
     fn show(&self, screen: Screen) {
@@ -583,6 +667,7 @@ impl Inner {
             st.pending = None;
             st.sheet_order = None;
         }
+        self.admin.borrow_mut().discard = None;
         self.with_api(|api| api.set_sheet(Sheet::None));
     }
 
@@ -707,6 +792,10 @@ impl Inner {
                 Change::Orders => orders = true,
                 Change::Menus => menus = true,
                 Change::Status => status = true,
+                Change::Config => {
+                    self.apply_reload();
+                    (orders, menus, status) = (true, true, true);
+                }
             }
         }
         if orders {
@@ -720,6 +809,24 @@ impl Inner {
         if status || orders {
             self.refresh_status();
         }
+        match self.screen() {
+            Screen::Kitchen if orders => self.refresh_kitchen(true),
+            Screen::Admin if orders || status || menus => self.refresh_admin(),
+            _ => {}
+        }
+    }
+
+    /// A reload took a new config (the worker has it already) or was refused: the kiosk
+    /// service switches over, and the admin screen shows the problems, if any.
+    fn apply_reload(&self) {
+        let Some(state) = self.reload.borrow().clone() else {
+            return;
+        };
+        if let Some(config) = state.take_pending() {
+            self.kiosk.borrow_mut().set_config(config);
+        }
+        let problems = state.problems();
+        self.with_api(|api| api.set_config_problems(problems.as_str().into()));
     }
 
     fn refresh_status(&self) {
@@ -757,6 +864,16 @@ impl Inner {
         };
         if notice_over {
             self.with_api(|api| api.set_notice(Problem::None));
+        }
+        if self.screen() == Screen::Admin {
+            let due = {
+                let mut a = self.admin.borrow_mut();
+                a.since_read += 1;
+                a.since_read >= admin::REFRESH_SECONDS
+            };
+            if due {
+                self.refresh_admin();
+            }
         }
         if logout_now {
             log::info!(
@@ -801,6 +918,9 @@ impl Inner {
                 self.reload_today();
                 self.reload_menu();
                 self.reload_orders();
+                if self.screen() == Screen::Kitchen {
+                    self.refresh_kitchen(false);
+                }
             }
         }
     }
@@ -826,6 +946,173 @@ impl Inner {
         };
         set_rows(&self.m.days, tabs);
         self.with_api(|api| api.set_today_tab(today_tab.unwrap_or_default()));
+    }
+
+    // ---- kitchen display and admin screen
+
+    fn screen(&self) -> Screen {
+        self.window
+            .upgrade()
+            .map_or(Screen::Idle, |w| w.global::<Api>().get_screen())
+    }
+
+    /// Shows the kitchen display from today, with nothing highlighted yet.
+    fn open_kitchen(&self) {
+        self.kitchen.borrow_mut().reset();
+        self.refresh_kitchen(true);
+        self.with_api(|api| {
+            api.set_kitchen_export(SharedString::new());
+            api.set_kitchen_export_failed(false);
+            api.set_sheet(Sheet::None);
+            api.set_screen(Screen::Kitchen);
+        });
+    }
+
+    /// Re-reads the kitchen's day; `look`: mark what changed since the previous look.
+    fn refresh_kitchen(&self, look: bool) {
+        let Some(venue) = self.venue() else { return };
+        let kiosk = self.kiosk.borrow();
+        let mut kitchen = self.kitchen.borrow_mut();
+        kitchen.read(&kiosk, &venue, look);
+        if let Some(w) = self.window.upgrade() {
+            kitchen.show(&w.global::<Api>(), &kiosk, &venue);
+        }
+    }
+
+    fn kitchen_day(&self, delta: i32) {
+        self.activity();
+        self.kitchen.borrow_mut().step_day(delta);
+        self.refresh_kitchen(false);
+        self.with_api(|api| {
+            api.set_kitchen_export(SharedString::new());
+            api.set_kitchen_export_failed(false);
+        });
+    }
+
+    fn kitchen_letter(&self, letter: &str) {
+        self.activity();
+        self.kitchen.borrow_mut().set_letter(letter);
+        self.refresh_kitchen(false);
+    }
+
+    fn kitchen_export(&self) {
+        self.activity();
+        let Some(venue) = self.venue() else { return };
+        let result = self.kitchen.borrow().export(&self.kiosk.borrow(), &venue);
+        match result {
+            Ok(path) => {
+                log::info!("kitchen list exported to {}", path.display());
+                self.with_api(|api| {
+                    api.set_kitchen_export(path.display().to_string().into());
+                    api.set_kitchen_export_failed(false);
+                });
+            }
+            Err(e) => {
+                log::error!("exporting the kitchen list: {e}");
+                self.with_api(|api| {
+                    api.set_kitchen_export(SharedString::new());
+                    api.set_kitchen_export_failed(true);
+                });
+            }
+        }
+    }
+
+    fn open_admin(&self) {
+        self.refresh_admin();
+        self.with_api(|api| {
+            api.set_sheet(Sheet::None);
+            api.set_screen(Screen::Admin);
+        });
+    }
+
+    fn refresh_admin(&self) {
+        let sync = self.status.get();
+        let lang = self.st.borrow().language;
+        let open = self.open_report.borrow().clone();
+        if let Some(w) = self.window.upgrade() {
+            self.admin.borrow_mut().read(
+                &w.global::<Api>(),
+                &self.kiosk.borrow(),
+                &open,
+                &sync,
+                lang,
+            );
+        }
+    }
+
+    /// The admin badged in, if any.
+    fn admin_badge(&self) -> Option<String> {
+        self.st
+            .borrow()
+            .session
+            .as_ref()
+            .filter(|b| b.role == Role::Admin)
+            .map(|b| b.number.clone())
+    }
+
+    fn retry_parked(&self, row: i64) {
+        self.activity();
+        let Some(admin) = self.admin_badge() else {
+            return;
+        };
+        let result = self.kiosk.borrow_mut().retry_parked(row);
+        match result {
+            Ok(()) => log::info!("admin badge {admin} retried parked outbox row {row}"),
+            Err(e) => {
+                log::warn!("retrying parked outbox row {row}: {e}");
+                self.show_problem(admin_problem(&e));
+            }
+        }
+        self.refresh_admin();
+        self.refresh_status();
+    }
+
+    /// Discard, first question: "Discard this order?"
+    fn discard_tapped(&self, row: i64) {
+        self.activity();
+        if self.admin_badge().is_none() {
+            return;
+        }
+        let Some(parked) = self.admin.borrow().parked(row) else {
+            return;
+        };
+        self.admin.borrow_mut().discard = Some(parked.clone());
+        self.with_api(|api| {
+            api.set_sheet_parked(parked);
+            api.set_sheet(Sheet::DiscardConfirm);
+        });
+    }
+
+    /// Discard, second question: "Really discard it?"
+    fn discard_next(&self) {
+        self.activity();
+        if self.admin.borrow().discard.is_some() {
+            self.with_api(|api| api.set_sheet(Sheet::DiscardConfirmAgain));
+        }
+    }
+
+    fn discard_confirmed(&self) {
+        self.activity();
+        let Some(admin) = self.admin_badge() else {
+            return;
+        };
+        let Some(parked) = self.admin.borrow_mut().discard.take() else {
+            return;
+        };
+        let result = self
+            .kiosk
+            .borrow_mut()
+            .discard_parked(i64::from(parked.row), &admin);
+        self.with_api(|api| {
+            api.set_sheet_parked(ParkedRow::default());
+            api.set_sheet(Sheet::None);
+        });
+        if let Err(e) = result {
+            log::warn!("discarding parked outbox row {}: {e}", parked.row);
+            self.show_problem(admin_problem(&e));
+        }
+        self.refresh_admin();
+        self.refresh_status();
     }
 
     // ---- language

@@ -6,9 +6,12 @@
 //! - [`KioskUi`] is the bridge between the `Api` global and the kiosk service; the tests drive
 //!   it headless.
 //! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
+//! - `kitchen` and `admin` read the data of the kitchen display and the admin screen.
 
+mod admin;
 pub mod badge_reader;
 mod bridge;
+mod kitchen;
 pub mod models;
 mod screenshot;
 
@@ -22,16 +25,28 @@ pub mod generated {
 }
 
 use crate::kiosk::Kiosk;
+use crate::reload::ReloadState;
+use crate::store::OpenReport;
 use crate::sync::{Listeners, SharedStatus};
+use std::sync::Arc;
 
-/// Opens the kiosk window and runs until it is closed. The sync worker's changes arrive
-/// through `listeners` (they are applied on the UI thread); `status` feeds the banners.
-pub fn run(
-    kiosk: Kiosk,
-    listeners: Listeners,
-    status: SharedStatus,
-) -> Result<(), slint::PlatformError> {
-    let ui = KioskUi::new(kiosk, status)?;
-    ui.listen(&listeners);
+/// What the window needs besides the kiosk service.
+pub struct RunContext {
+    /// The sync worker's changes (applied on the UI thread).
+    pub listeners: Listeners,
+    /// Feeds the offline / clock banners.
+    pub status: SharedStatus,
+    /// Where SIGHUP reloads leave a new config or its problems.
+    pub reload: Arc<ReloadState>,
+    /// How the store was opened (a database moved aside shows on the admin screen).
+    pub open_report: OpenReport,
+}
+
+/// Opens the kiosk window and runs until it is closed.
+pub fn run(kiosk: Kiosk, ctx: RunContext) -> Result<(), slint::PlatformError> {
+    let ui = KioskUi::new(kiosk, ctx.status)?;
+    ui.listen(&ctx.listeners);
+    ui.set_reload_state(ctx.reload);
+    ui.set_open_report(ctx.open_report);
     ui.run()
 }

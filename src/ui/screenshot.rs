@@ -8,9 +8,9 @@
 use super::KioskUi;
 use super::generated::{Api, Screen};
 use crate::config::{Config, Language};
-use crate::domain::{Clock, ManualClock, OrderEvent};
+use crate::domain::{Clock, ManualClock, Order, OrderEvent, OrderLine, OrderState};
 use crate::kiosk::Kiosk;
-use crate::store::{OutboxChange, Store};
+use crate::store::{OutboxChange, OutboxKind, OutboxStatus, Store};
 use crate::sync::{Change, Listeners, SharedStatus};
 use crate::vendors::demo::demo_menu_day;
 use jiff::civil::date;
@@ -325,7 +325,107 @@ impl Scenario {
         self.shoot("cutoff-passed", dir, out)?;
 
         self.api().invoke_logout();
+
+        // The kitchen: today's service with more people, one order changed since the last
+        // look (highlighted).
+        let day = date(2026, 11, 19);
+        let michael = self.insert_order("1002", day, 1)?;
+        let sofia = self.insert_order("1003", day, 0)?;
+        self.worker_moves(
+            &michael,
+            &[OrderEvent::SendStarted, OrderEvent::Accepted],
+            None,
+        )?;
+        self.ui.badge("9001");
+        self.worker_moves(&michael, &[OrderEvent::KitchenConfirmed], None)?;
+        self.shoot("kitchen", dir, out)?;
+        self.api().invoke_logout();
+
+        // The admin screen with a parked row and a vendor that failed once.
+        let now = self.clock.now();
+        let row = self
+            .worker
+            .outbox_rows(OutboxStatus::Pending)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|r| r.order_id == sofia)
+            .ok_or("no outbox row to park")?;
+        self.worker
+            .change_outbox(
+                &sofia,
+                OutboxChange::Park {
+                    row: row.id,
+                    error: "HTTP 422: article 3 is not orderable".into(),
+                },
+                now,
+            )
+            .map_err(|e| e.to_string())?;
+        self.worker
+            .record_vendor_ok("demo", now - SignedDuration::from_mins(3))
+            .map_err(|e| e.to_string())?;
+        self.worker
+            .record_vendor_error(
+                "demo",
+                "connection timed out",
+                now - SignedDuration::from_mins(25),
+            )
+            .map_err(|e| e.to_string())?;
+        self.ui.badge("9999");
+        self.shoot("admin", dir, out)?;
+        self.api().invoke_discard_tapped(row.id as i32);
+        self.shoot("discard-confirm", dir, out)?;
+        self.api().invoke_close_sheet();
+        self.api().invoke_logout();
         Ok(())
+    }
+
+    /// An order saved as if at another kiosk moment (no cutoff check): dish `row` of `day`.
+    fn insert_order(
+        &mut self,
+        badge: &str,
+        day: jiff::civil::Date,
+        row: usize,
+    ) -> Result<String, String> {
+        let config = crate::config::demo(std::env::temp_dir());
+        let venue = config.venues.first().ok_or("no venue")?;
+        let menu = self
+            .worker
+            .menu_day(&venue.key, day)
+            .map_err(|e| e.to_string())?
+            .ok_or("no menu")?;
+        let article = menu.menu.articles.get(row).ok_or("no such dish")?;
+        let serving = venue
+            .rules
+            .deadlines(day)
+            .map_err(|e| e.to_string())?
+            .serving;
+        let now = self.clock.now();
+        let order = Order {
+            id: format!("shot-{badge}-{day}-{row}"),
+            venue: venue.key.clone(),
+            badge: badge.to_string(),
+            day,
+            serving,
+            lines: vec![OrderLine {
+                article_id: article.vendor_id.clone(),
+                name: article.name.clone(),
+                quantity: 1,
+                unit_price: article.price,
+                vat: article.vat,
+            }],
+            state: OrderState::Queued,
+            state_before_cancel: None,
+            vendor_ref: None,
+            vendor_hash: None,
+            vendor_status: None,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.worker
+            .insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))
+            .map_err(|e| e.to_string())?;
+        Ok(order.id)
     }
 }
 

@@ -12,24 +12,84 @@ use std::time::Duration;
 
 /// (name, description with allergen letters, price in cents)
 const DISHES: [(&str, &str, i64); 18] = [
-    ("Wiener Schnitzel", "Breaded pork escalope, parsley potatoes, lemon", 650),
-    ("Spinach Lasagne", "Ricotta, spinach, tomato sauce, side salad", 520),
+    (
+        "Wiener Schnitzel",
+        "Breaded pork escalope, parsley potatoes, lemon",
+        650,
+    ),
+    (
+        "Spinach Lasagne",
+        "Ricotta, spinach, tomato sauce, side salad",
+        520,
+    ),
     ("Beef Goulash", "Paprika beef stew with bread dumpling", 590),
-    ("Thai Green Curry", "Vegetables, tofu, jasmine rice, coriander (vegan)", 540),
-    ("Grilled Salmon", "Lemon butter, herb rice, steamed broccoli", 720),
-    ("Käsespätzle", "Egg noodles with mountain cheese and fried onions", 490),
-    ("Chicken Tikka Masala", "Yoghurt-marinated chicken, basmati rice, naan", 610),
+    (
+        "Thai Green Curry",
+        "Vegetables, tofu, jasmine rice, coriander (vegan)",
+        540,
+    ),
+    (
+        "Grilled Salmon",
+        "Lemon butter, herb rice, steamed broccoli",
+        720,
+    ),
+    (
+        "Käsespätzle",
+        "Egg noodles with mountain cheese and fried onions",
+        490,
+    ),
+    (
+        "Chicken Tikka Masala",
+        "Yoghurt-marinated chicken, basmati rice, naan",
+        610,
+    ),
     ("Lentil Dal", "Red lentils, spinach, flatbread (vegan)", 450),
-    ("Caesar Salad", "Romaine, croutons, parmesan, chicken strips", 560),
-    ("Pumpkin Risotto", "Arborio rice, roasted pumpkin, sage", 530),
-    ("Cevapcici", "Grilled minced meat rolls, ajvar, djuvec rice", 580),
-    ("Falafel Bowl", "Hummus, bulgur, pickled vegetables, tahini", 510),
-    ("Tafelspitz", "Boiled beef, apple horseradish, roast potatoes", 690),
-    ("Mushroom Goulash", "Forest mushrooms, paprika, bread dumpling", 480),
+    (
+        "Caesar Salad",
+        "Romaine, croutons, parmesan, chicken strips",
+        560,
+    ),
+    (
+        "Pumpkin Risotto",
+        "Arborio rice, roasted pumpkin, sage",
+        530,
+    ),
+    (
+        "Cevapcici",
+        "Grilled minced meat rolls, ajvar, djuvec rice",
+        580,
+    ),
+    (
+        "Falafel Bowl",
+        "Hummus, bulgur, pickled vegetables, tahini",
+        510,
+    ),
+    (
+        "Tafelspitz",
+        "Boiled beef, apple horseradish, roast potatoes",
+        690,
+    ),
+    (
+        "Mushroom Goulash",
+        "Forest mushrooms, paprika, bread dumpling",
+        480,
+    ),
     ("Fish and Chips", "Battered cod, fries, tartar sauce", 620),
-    ("Vegetable Stir-Fry", "Egg noodles, seasonal vegetables, soy-ginger", 470),
-    ("Pasta Bolognese", "Spaghetti, slow-cooked beef ragù, parmesan", 500),
-    ("Stuffed Peppers", "Rice and minced beef, tomato sauce, mashed potatoes", 560),
+    (
+        "Vegetable Stir-Fry",
+        "Egg noodles, seasonal vegetables, soy-ginger",
+        470,
+    ),
+    (
+        "Pasta Bolognese",
+        "Spaghetti, slow-cooked beef ragù, parmesan",
+        500,
+    ),
+    (
+        "Stuffed Peppers",
+        "Rice and minced beef, tomato sauce, mashed potatoes",
+        560,
+    ),
 ];
 
 const ALLERGENS: [&str; 18] = [
@@ -38,11 +98,23 @@ const ALLERGENS: [&str; 18] = [
 ];
 
 const SOUPS: [(&str, &str, i64); 5] = [
-    ("Soup of the day: Tomato", "Tomato cream soup with basil", 250),
+    (
+        "Soup of the day: Tomato",
+        "Tomato cream soup with basil",
+        250,
+    ),
     ("Soup of the day: Goulash", "Hearty beef goulash soup", 290),
-    ("Soup of the day: Pumpkin", "Pumpkin soup with seed oil", 250),
+    (
+        "Soup of the day: Pumpkin",
+        "Pumpkin soup with seed oil",
+        250,
+    ),
     ("Soup of the day: Minestrone", "Italian vegetable soup", 250),
-    ("Soup of the day: Frittaten", "Clear beef broth with pancake strips", 260),
+    (
+        "Soup of the day: Frittaten",
+        "Clear beef broth with pancake strips",
+        260,
+    ),
 ];
 
 /// The demo menu for one day: empty at weekends (the canteen is closed).
@@ -50,7 +122,10 @@ pub fn demo_menu_day(venue: &str, day: Date) -> MenuDay {
     let weekday = day.weekday();
     let mut articles = Vec::new();
     if !matches!(weekday, Weekday::Saturday | Weekday::Sunday) {
-        let n = day.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_second() / 86_400).unwrap_or(0);
+        let n = day
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_second() / 86_400)
+            .unwrap_or(0);
         let base = (n.rem_euclid(DISHES.len() as i64)) as usize;
         for i in 0..4 {
             let k = (base + i * 5) % DISHES.len();
@@ -140,11 +215,16 @@ impl Vendor for DemoVendor {
 
     fn place_order(&mut self, order: &Order, _who: &Badge) -> Result<RemoteOrder, VendorError> {
         if order.lines.is_empty() {
-            return Err(VendorError::Rejected(vec!["an order needs at least one dish".into()]));
+            return Err(VendorError::Rejected(vec![
+                "an order needs at least one dish".into(),
+            ]));
         }
         if !self.orders.contains_key(&order.id) {
             // Derived from the kiosk's id, so every process names an order the same way.
-            let r = format!("DEMO-{}", order.id.get(..8).unwrap_or(&order.id).to_uppercase());
+            let r = format!(
+                "DEMO-{}",
+                order.id.get(..8).unwrap_or(&order.id).to_uppercase()
+            );
             self.orders.insert(order.id.clone(), (r, RemoteState::Sent));
         }
         Ok(self.remote(&order.id).expect("just inserted"))
@@ -157,16 +237,26 @@ impl Vendor for DemoVendor {
                 entry.1 = RemoteState::Cancelled;
                 Ok(self.remote(&order.id).expect("present"))
             }
-            None => Err(VendorError::Rejected(vec!["the demo kitchen does not know this order".into()])),
+            None => Err(VendorError::Rejected(vec![
+                "the demo kitchen does not know this order".into(),
+            ])),
         }
     }
 
-    fn find_order(&mut self, order: &Order, _who: &Badge) -> Result<Option<RemoteOrder>, VendorError> {
+    fn find_order(
+        &mut self,
+        order: &Order,
+        _who: &Badge,
+    ) -> Result<Option<RemoteOrder>, VendorError> {
         self.remember(order);
         Ok(self.remote(&order.id))
     }
 
-    fn order_status(&mut self, order: &Order, _who: &Badge) -> Result<Option<RemoteOrder>, VendorError> {
+    fn order_status(
+        &mut self,
+        order: &Order,
+        _who: &Badge,
+    ) -> Result<Option<RemoteOrder>, VendorError> {
         self.remember(order);
         // The demo kitchen confirms every order at the first look.
         if let Some(entry) = self.orders.get_mut(&order.id)

@@ -79,7 +79,9 @@ impl VendorError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            VendorError::Unreachable(_) | VendorError::NoAnswer(_) | VendorError::RateLimited { .. }
+            VendorError::Unreachable(_)
+                | VendorError::NoAnswer(_)
+                | VendorError::RateLimited { .. }
         )
     }
 
@@ -126,8 +128,11 @@ pub trait Vendor: Send {
 
     /// Looks for an order whose create got no answer: `Some` if it arrived, `None` if it
     /// certainly did not. Only after `None` may it be sent again.
-    fn find_order(&mut self, order: &Order, who: &Badge)
-    -> Result<Option<RemoteOrder>, VendorError>;
+    fn find_order(
+        &mut self,
+        order: &Order,
+        who: &Badge,
+    ) -> Result<Option<RemoteOrder>, VendorError>;
 
     /// The current state of a sent order (`None` where the vendor has no status call).
     fn order_status(
