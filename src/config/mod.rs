@@ -2,7 +2,7 @@
 //!
 //! `load` reads and validates everything (including the secrets, menu and badge files it
 //! refers to) and returns either a `Config` or a `ConfigReport` listing every problem with
-//! file, line and key. The format is documented in `docs/config-reference.md` and shown in
+//! file, line and key. The format is documented in the README ("Configuration") and shown in
 //! full in `data/sample-kiosk.toml`.
 
 mod badges;

@@ -1,5 +1,5 @@
 //! The vendor-specific keys of a venue, with the defaults the vendor documents (or that this
-//! project chose where a document is silent; see docs/config-reference.md).
+//! project chose where a document is silent; see the README, "Configuration").
 
 use super::checks;
 use super::model::{BessaSettings, LiefersoftSettings, OrderMesaSettings, Secret, WebhookSettings};

@@ -1,7 +1,7 @@
 //! Bessa (canteen pre-ordering): wire types, client and mapping.
 //!
 //! Built from the capture in `seeds/bessa-capture.json` (web app 1.7.0) and the calls of public
-//! Bessa clients (see `docs/vendors.md`). Every call sends `Accept`, `Authorization: Token …`
+//! Bessa clients (see the README, "Vendors"). Every call sends `Accept`, `Authorization: Token …`
 //! and `X-Client-Version`. Orders go out with the employee's own token when the secrets file
 //! has one (`bessa.<venue>.<badge>`), else with the venue's token.
 //!
