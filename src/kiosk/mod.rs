@@ -146,6 +146,19 @@ impl Kiosk {
         verdict
     }
 
+    /// The same judgement as [`Kiosk::clock_trust`] without recording the time: an order or a
+    /// cancel commits exactly one transaction (one fsync).
+    fn clock_is_trusted(&self) -> bool {
+        let seen = self.store.last_seen().ok().flatten();
+        judge_clock(
+            self.clock.now(),
+            seen,
+            self.clock_floor,
+            self.clock.os_synced(),
+        )
+        .is_ok()
+    }
+
     /// Who a badge belongs to.
     pub fn badge_in(&self, number: &str) -> Result<Badge> {
         match self.config.badge(number.trim()) {
@@ -195,7 +208,7 @@ impl Kiosk {
         let now = self.clock.now();
         // With a doubtful clock the order is saved and waits; the worker decides once the
         // clock is trusted again (and expires it if the cutoff passed meanwhile).
-        if self.clock_trust().is_ok() && !deadlines.order_window(now).is_open() {
+        if self.clock_is_trusted() && !deadlines.order_window(now).is_open() {
             return Err(KioskError::OrderClosed {
                 until: deadlines.order_until,
             });
@@ -250,7 +263,7 @@ impl Kiosk {
             .deadlines(order.day)
             .map_err(|e| KioskError::Cutoff(e.to_string()))?;
         let now = self.clock.now();
-        if self.clock_trust().is_ok() && !deadlines.cancel_window(now).is_open() {
+        if self.clock_is_trusted() && !deadlines.cancel_window(now).is_open() {
             return Err(KioskError::CancelClosed {
                 until: deadlines.cancel_until,
             });

@@ -161,6 +161,11 @@ impl Store {
         if let Some(d) = filter.to_day {
             push("day <=", d.to_string(), &mut sql);
         }
+        // States filtered in SQL (indexed), so a pass over live orders never loads them all.
+        if let Some(states) = filter.states {
+            let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
+            sql.push_str(&format!(" AND state IN ({})", names.join(", ")));
+        }
         sql.push_str(" ORDER BY day, created_at, id");
         let heads: Vec<Head> = self
             .conn()
@@ -169,10 +174,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::with_capacity(heads.len());
         for h in heads {
-            let o = self.finish(h)?;
-            if filter.states.is_none_or(|s| s.contains(&o.state)) {
-                out.push(o);
-            }
+            out.push(self.finish(h)?);
         }
         Ok(out)
     }

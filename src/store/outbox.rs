@@ -186,6 +186,16 @@ impl Store {
         )
     }
 
+    /// An order's rows in a status (indexed).
+    pub fn outbox_rows_of(&self, order_id: &str, status: OutboxStatus) -> Result<Vec<OutboxRow>> {
+        self.outbox_query(
+            &format!(
+                "SELECT {ROW_COLUMNS} FROM outbox WHERE order_id = ?1 AND status = ?2 ORDER BY id"
+            ),
+            params![order_id, status.as_str()],
+        )
+    }
+
     pub fn outbox_row(&self, id: i64) -> Result<Option<OutboxRow>> {
         Ok(self
             .outbox_query(

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The newest schema version this binary writes.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 
 /// Version 1: the first released schema. Never edit: old files were made by it.
 pub const V1: &str = r#"
@@ -104,6 +104,13 @@ CREATE TABLE vendor_contact (
 );
 "#;
 
+/// Version 3: indexes for the worker's hot queries (live orders by state, an order's outbox
+/// rows), which otherwise scan every order on every pass.
+pub const V3: &str = r#"
+CREATE INDEX orders_by_state ON orders (state);
+CREATE INDEX outbox_by_order ON outbox (order_id, status);
+"#;
+
 /// Brings a database from `from` to [`CURRENT_VERSION`] inside `tx`.
 pub fn upgrade(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
     if from < 1 {
@@ -111,6 +118,9 @@ pub fn upgrade(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
     }
     if from < 2 {
         tx.execute_batch(V2)?;
+    }
+    if from < 3 {
+        tx.execute_batch(V3)?;
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
     Ok(())

@@ -226,9 +226,9 @@ impl Engine {
     }
 
     fn open_rows(&self, order_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
-        let mut rows = self.store.outbox_rows(OutboxStatus::Pending)?;
-        rows.extend(self.store.outbox_rows(OutboxStatus::Parked)?);
-        rows.retain(|r| r.order_id == order_id && r.kind == OutboxKind::Place);
+        let mut rows = self.store.outbox_rows_of(order_id, OutboxStatus::Pending)?;
+        rows.extend(self.store.outbox_rows_of(order_id, OutboxStatus::Parked)?);
+        rows.retain(|r| r.kind == OutboxKind::Place);
         Ok(rows)
     }
 
@@ -711,12 +711,9 @@ impl Engine {
             Ok(_) => {
                 absorb_remote(&mut order, remote);
                 // A kitchen cancellation closes any pending cancel row too.
-                let rows: Vec<OutboxRow> = self
+                let rows = self
                     .store
-                    .outbox_rows(OutboxStatus::Pending)?
-                    .into_iter()
-                    .filter(|r| r.order_id == order.id)
-                    .collect();
+                    .outbox_rows_of(&order.id, OutboxStatus::Pending)?;
                 let change = match (order.state.is_final(), rows.first()) {
                     (true, Some(r)) => OutboxChange::Done { row: r.id },
                     _ => OutboxChange::None,
@@ -742,9 +739,18 @@ impl Engine {
     /// Polls the state of sent orders, no more often than each vendor allows.
     fn poll_states(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let live = self
-            .store
-            .orders_in_states(&[OrderState::Sent, OrderState::Confirmed])?;
+        // Only orders served from yesterday on are worth asking about (an indexed query).
+        let since = self
+            .config
+            .venues
+            .iter()
+            .map(|v| v.rules.local_date(now))
+            .min();
+        let live = self.store.orders(&crate::store::OrderFilter {
+            from_day: since.and_then(|d| d.checked_sub(jiff::ToSpan::days(1)).ok()),
+            states: Some(&[OrderState::Sent, OrderState::Confirmed]),
+            ..Default::default()
+        })?;
         let venues: Vec<String> = self.config.venues.iter().map(|v| v.key.clone()).collect();
         for venue in venues {
             if self.venue_backed_off(&venue, now) {

@@ -268,7 +268,7 @@ impl Vendor for DemoVendor {
     }
 
     fn min_status_interval(&self) -> Duration {
-        Duration::from_secs(5)
+        Duration::from_secs(30)
     }
 }
 
