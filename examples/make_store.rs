@@ -1,4 +1,4 @@
-//! Creates the large store of the performance budgets (docs/performance.md) for the demo
+//! Creates the large store of the performance budgets (the README, "Performance") for the demo
 //! config: 10 000 cached dishes over 60 days and 5 000 orders.
 //!
 //! ```text

@@ -1,5 +1,5 @@
 //! Latency and throughput probes of the performance budgets, on a store made by
-//! `make_store` (see docs/performance.md). Each prints one line a script can read.
+//! `make_store` (see the README, "Performance"). Each prints one line a script can read.
 //!
 //! ```text
 //! perf_probe orders DATA_DIR [N]   place N orders (Kiosk::place_order): p50/p99/max

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the performance budgets of docs/performance.md on this machine and prints a table:
+# Measures the performance budgets of the README, "Performance" on this machine and prints a table:
 # binary size, first frame, RSS after 10 s idle, idle CPU over 60 s (release binary, demo
 # config, large store under Xvfb), order commit latency and fsyncs per order, badge tap →
 # menu rows, and sync drain throughput (examples/perf_probe.rs).
