@@ -286,28 +286,21 @@ pub fn queue_orders(
         let mut ids = Vec::with_capacity(n);
         for i in 0..n {
             let (name, _, cents, _) = DISHES[i % DISHES.len()];
-            let order = Order {
-                id: uuid::Uuid::new_v4().to_string(),
-                venue: venue.key.clone(),
-                badge: badges[i % badges.len()].to_string(),
+            let order = Order::new_queued(
+                uuid::Uuid::new_v4().to_string(),
+                &venue.key,
+                badges[i % badges.len()],
                 day,
                 serving,
-                lines: vec![OrderLine {
+                vec![OrderLine {
                     article_id: format!("Q{i}"),
                     name: name.to_string(),
                     quantity: 1,
                     unit_price: Money::from_cents(cents),
                     vat: Some(Percent::from_hundredths(1000)),
                 }],
-                state: OrderState::Queued,
-                state_before_cancel: None,
-                vendor_ref: None,
-                vendor_hash: None,
-                vendor_status: None,
-                reason: None,
-                created_at: now,
-                updated_at: now,
-            };
+                now,
+            );
             store.insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))?;
             ids.push(order.id);
         }

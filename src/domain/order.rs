@@ -270,7 +270,48 @@ pub struct Order {
     pub updated_at: Timestamp,
 }
 
+impl OrderLine {
+    /// One portion of a dish from the menu.
+    pub fn one_of(article: &super::menu::Article) -> OrderLine {
+        OrderLine {
+            article_id: article.vendor_id.clone(),
+            name: article.name.clone(),
+            quantity: 1,
+            unit_price: article.price,
+            vat: article.vat,
+        }
+    }
+}
+
 impl Order {
+    /// A new order as the kiosk saves it: queued, nothing known from the vendor yet.
+    pub fn new_queued(
+        id: OrderId,
+        venue: &str,
+        badge: &str,
+        day: Date,
+        serving: Timestamp,
+        lines: Vec<OrderLine>,
+        now: Timestamp,
+    ) -> Order {
+        Order {
+            id,
+            venue: venue.to_string(),
+            badge: badge.to_string(),
+            day,
+            serving,
+            lines,
+            state: OrderState::Queued,
+            state_before_cancel: None,
+            vendor_ref: None,
+            vendor_hash: None,
+            vendor_status: None,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn total(&self) -> Money {
         self.lines.iter().map(OrderLine::total).sum()
     }

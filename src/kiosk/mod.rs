@@ -213,28 +213,15 @@ impl Kiosk {
                 until: deadlines.order_until,
             });
         }
-        let order = Order {
-            id: uuid::Uuid::new_v4().to_string(),
-            venue: venue.key.clone(),
-            badge: badge.number.clone(),
+        let order = Order::new_queued(
+            uuid::Uuid::new_v4().to_string(),
+            &venue.key,
+            &badge.number,
             day,
-            serving: deadlines.serving,
-            lines: vec![OrderLine {
-                article_id: article.vendor_id.clone(),
-                name: article.name.clone(),
-                quantity: 1,
-                unit_price: article.price,
-                vat: article.vat,
-            }],
-            state: OrderState::Queued,
-            state_before_cancel: None,
-            vendor_ref: None,
-            vendor_hash: None,
-            vendor_status: None,
-            reason: None,
-            created_at: now,
-            updated_at: now,
-        };
+            deadlines.serving,
+            vec![OrderLine::one_of(article)],
+            now,
+        );
         self.store
             .insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))?;
         log::info!(

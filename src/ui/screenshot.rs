@@ -8,7 +8,7 @@
 use super::KioskUi;
 use super::generated::{Api, Screen};
 use crate::config::{Config, Language};
-use crate::domain::{Clock, ManualClock, Order, OrderEvent, OrderLine, OrderState};
+use crate::domain::{Clock, ManualClock, Order, OrderEvent, OrderLine};
 use crate::kiosk::Kiosk;
 use crate::store::{OutboxChange, OutboxKind, OutboxStatus, Store};
 use crate::sync::{Change, Listeners, SharedStatus};
@@ -400,28 +400,15 @@ impl Scenario {
             .map_err(|e| e.to_string())?
             .serving;
         let now = self.clock.now();
-        let order = Order {
-            id: format!("shot-{badge}-{day}-{row}"),
-            venue: venue.key.clone(),
-            badge: badge.to_string(),
+        let order = Order::new_queued(
+            format!("shot-{badge}-{day}-{row}"),
+            &venue.key,
+            badge,
             day,
             serving,
-            lines: vec![OrderLine {
-                article_id: article.vendor_id.clone(),
-                name: article.name.clone(),
-                quantity: 1,
-                unit_price: article.price,
-                vat: article.vat,
-            }],
-            state: OrderState::Queued,
-            state_before_cancel: None,
-            vendor_ref: None,
-            vendor_hash: None,
-            vendor_status: None,
-            reason: None,
-            created_at: now,
-            updated_at: now,
-        };
+            vec![OrderLine::one_of(article)],
+            now,
+        );
         self.worker
             .insert_order(&order, OutboxChange::Enqueue(OutboxKind::Place))
             .map_err(|e| e.to_string())?;
