@@ -136,6 +136,14 @@ impl Rig {
         self.kiosk.store().order(id).unwrap().unwrap().state
     }
 
+    /// The outbox rows still waiting to be sent.
+    fn pending(&self) -> Vec<canteen_kiosk::store::OutboxRow> {
+        self.engine
+            .store()
+            .outbox_rows(OutboxStatus::Pending)
+            .unwrap()
+    }
+
     fn advance(&self, secs: i64) {
         self.clock.advance(SignedDuration::from_secs(secs));
     }
@@ -162,14 +170,7 @@ fn vendor_down_then_up_delivers_every_order_once_in_order() {
     let report = r.engine.step();
     assert_eq!(report.sent, 0);
     assert!(ids.iter().all(|id| r.state(id) == OrderState::Queued));
-    assert!(
-        r.engine
-            .store()
-            .outbox_rows(OutboxStatus::Pending)
-            .unwrap()
-            .len()
-            == 3
-    );
+    assert!(r.pending().len() == 3);
     // While it is down, nothing is hammered: the next pass right away leaves it alone.
     let again = r.engine.step();
     assert_eq!(again.retried, 0, "{again:?}");
@@ -262,12 +263,7 @@ fn a_5xx_storm_backs_off_exponentially_and_the_order_arrives_once() {
     for _ in 0..3 {
         let before = r.clock.now();
         r.engine.step();
-        let row = r
-            .engine
-            .store()
-            .outbox_rows(OutboxStatus::Pending)
-            .unwrap()
-            .remove(0);
+        let row = r.pending().remove(0);
         waits.push((row.next_attempt_at - before).get_seconds());
         assert!(row.last_error.unwrap().contains("500"));
         r.clock.set(row.next_attempt_at);
@@ -292,12 +288,7 @@ fn an_order_whose_cutoff_passes_while_waiting_expires_and_is_never_sent() {
         .set_config(Arc::new(down.clone()), vendors_for(&down, &r.clock));
     let id = r.order();
     r.engine.step();
-    let row = r
-        .engine
-        .store()
-        .outbox_rows(OutboxStatus::Pending)
-        .unwrap()
-        .remove(0);
+    let row = r.pending().remove(0);
     assert!(
         row.next_attempt_at <= ts("2026-02-13T09:00:00Z"),
         "never scheduled past the cutoff"
@@ -316,13 +307,7 @@ fn an_order_whose_cutoff_passes_while_waiting_expires_and_is_never_sent() {
         fake.orders().is_empty(),
         "an expired order never reaches the vendor"
     );
-    assert!(
-        r.engine
-            .store()
-            .outbox_rows(OutboxStatus::Pending)
-            .unwrap()
-            .is_empty()
-    );
+    assert!(r.pending().is_empty());
 }
 
 #[test]
@@ -391,13 +376,7 @@ fn a_rejected_order_settles_with_the_vendors_message() {
     let o = r.kiosk.store().order(&id).unwrap().unwrap();
     assert_eq!(o.state, OrderState::Rejected);
     assert!(o.reason.unwrap().contains("Bestellschluss"));
-    assert!(
-        r.engine
-            .store()
-            .outbox_rows(OutboxStatus::Pending)
-            .unwrap()
-            .is_empty()
-    );
+    assert!(r.pending().is_empty());
 }
 
 #[test]
@@ -425,13 +404,7 @@ fn the_kitchen_confirming_is_picked_up_by_the_status_poll() {
 
 fn liefersoft_rig(name: &str, fake: &LiefersoftFake, now: &str) -> Rig {
     let dir = temp_dir(name);
-    let menu = dir.join("menu.toml");
-    std::fs::write(
-        &menu,
-        "[[dishes]]\ncode = \"182378\"\nname = \"M1 W2\"\nprice = \"4.00\"\nvat = \"10.00\"\n\
-         weekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n",
-    )
-    .unwrap();
+    let menu = write_menu(&dir);
     let cfg = config(
         &dir,
         VendorSettings::Liefersoft(support::liefersoft_settings(&fake.server.url())),
@@ -542,13 +515,7 @@ fn killing_the_worker_at_random_instants_loses_nothing_and_sends_nothing_twice()
 }
 
 fn crash_rig(dir: &Path, url: &str) -> Rig {
-    let menu = dir.join("menu.toml");
-    std::fs::write(
-        &menu,
-        "[[dishes]]\ncode = \"182378\"\nname = \"M1 W2\"\nprice = \"4.00\"\nvat = \"10.00\"\n\
-         weekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n",
-    )
-    .unwrap();
+    let menu = write_menu(dir);
     let mut cfg = config(
         dir,
         VendorSettings::Liefersoft(support::liefersoft_settings(url)),
@@ -651,4 +618,16 @@ fn a_reload_with_a_broken_config_keeps_the_old_one() {
     );
     assert_eq!(state.problems(), "");
     app.shutdown();
+}
+
+/// A menu file with the capture's dish on every weekday (Liefersoft has no menu call).
+fn write_menu(dir: &Path) -> PathBuf {
+    let menu = dir.join("menu.toml");
+    std::fs::write(
+        &menu,
+        "[[dishes]]\ncode = \"182378\"\nname = \"M1 W2\"\nprice = \"4.00\"\nvat = \"10.00\"\n\
+         weekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n",
+    )
+    .unwrap();
+    menu
 }

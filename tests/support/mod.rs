@@ -17,7 +17,7 @@ use canteen_kiosk::config::{
     Badge, BessaSettings, HttpSettings, LiefersoftSettings, MenuSource, OrderMesaSettings, Role,
     Secret, VendorSettings, Venue,
 };
-use canteen_kiosk::domain::{CutoffRules, Money, Order, OrderLine, OrderState, Percent};
+use canteen_kiosk::domain::{CutoffRules, Money, Order, OrderLine, Percent};
 use jiff::{SignedDuration, Timestamp};
 use std::time::Duration;
 
@@ -129,22 +129,15 @@ pub fn line(article: &str, name: &str, qty: u32, cents: i64, vat: Option<i64>) -
 /// A queued order served at `serving` (UTC) on `day`.
 pub fn order(id: &str, venue: &str, day: &str, serving: &str, lines: Vec<OrderLine>) -> Order {
     let created: Timestamp = "2026-02-11T10:15:00Z".parse().unwrap();
-    Order {
-        id: id.into(),
-        venue: venue.into(),
-        badge: michael().number,
-        day: day.parse().unwrap(),
-        serving: serving.parse().unwrap(),
+    Order::new_queued(
+        id.into(),
+        venue,
+        &michael().number,
+        day.parse().unwrap(),
+        serving.parse().unwrap(),
         lines,
-        state: OrderState::Queued,
-        state_before_cancel: None,
-        vendor_ref: None,
-        vendor_hash: None,
-        vendor_status: None,
-        reason: None,
-        created_at: created,
-        updated_at: created,
-    }
+        created,
+    )
 }
 
 /// The capture's order: one "M1 W2" (article 182378) at 4.00, 10 %, served 2026-02-13 11:00
