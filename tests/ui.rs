@@ -7,11 +7,13 @@
 //! so it does not collide with the testing backend of the other tests.
 
 use canteen_kiosk::config::{Config, Mode};
-use canteen_kiosk::domain::{Clock, ManualClock, OrderEvent, OrderState};
+use canteen_kiosk::domain::{Clock, ListedLine, ListedOrder, ManualClock, OrderEvent, OrderState};
 use canteen_kiosk::kiosk::Kiosk;
 use canteen_kiosk::store::{OrderFilter, OutboxChange, OutboxStatus, Store};
 use canteen_kiosk::sync::{Change, Listeners, SharedStatus};
-use canteen_kiosk::ui::generated::{Api, DayState, OrderStatus, Problem, Screen, Sheet};
+use canteen_kiosk::ui::generated::{
+    Api, DayState, KitchenSource, OrderStatus, Problem, Screen, Sheet,
+};
 use canteen_kiosk::ui::{KioskUi, SHOT_SIZES};
 use canteen_kiosk::vendors::demo::demo_menu_day;
 use i_slint_backend_testing::ElementHandle;
@@ -254,6 +256,16 @@ impl Fixture {
             .iter()
             .map(|p| (p.name.to_string(), p.status, p.changed))
             .collect()
+    }
+
+    /// The name of today's first dish on the idle screen.
+    fn first_dish(&self) -> String {
+        self.api()
+            .get_today_dishes()
+            .row_data(0)
+            .unwrap()
+            .name
+            .to_string()
     }
 
     fn seconds(&self, n: u64) {
@@ -691,13 +703,7 @@ fn screenshots_render_every_state() {
 #[test]
 fn kitchen_badge_shows_the_day_and_follows_the_orders() {
     let mut f = Fixture::new("kitchen");
-    let dish = f
-        .api()
-        .get_today_dishes()
-        .row_data(0)
-        .unwrap()
-        .name
-        .to_string();
+    let dish = f.first_dish();
     let anna = f.order_as("1001", 0);
     f.order_as("1002", 0);
 
@@ -780,6 +786,72 @@ fn kitchen_badge_shows_the_day_and_follows_the_orders() {
     // A kitchen badge session logs out by itself like any other.
     f.seconds(61);
     assert_eq!(f.api().get_screen(), Screen::Idle);
+}
+
+/// Where the vendor lists every order of the venue (Liefersoft), the kitchen shows them all,
+/// merged with the kiosk's own, and says where the list comes from and how old it is.
+#[test]
+fn kitchen_shows_the_vendors_full_list_and_says_so() {
+    let mut f = Fixture::new("kitchen-list");
+    let dish = f.first_dish();
+    let anna = f.order_as("1001", 0);
+    f.type_keys("9001\n");
+    assert_eq!(f.api().get_kitchen_source(), KitchenSource::ThisKiosk);
+    assert!(
+        f.find("Orders this kiosk knows of. Highlighted: changed since the last look.")
+            .is_some()
+    );
+
+    // The worker stores the vendor's list: an order from the web shop, and Anna's own
+    // (which the kiosk shows from its store, once).
+    let line = |quantity| ListedLine {
+        name: dish.clone(),
+        quantity,
+        unit_price: None,
+    };
+    let listed = |ref_id: &str, customer: &str, quantity| ListedOrder {
+        ref_id: ref_id.into(),
+        day: date(2026, 11, 19),
+        customer: customer.into(),
+        state: OrderState::Confirmed,
+        raw_status: "PROCESSING".into(),
+        reason: None,
+        lines: vec![line(quantity)],
+    };
+    f.worker
+        .put_day_lists(
+            "demo",
+            &[date(2026, 11, 19)],
+            &[
+                listed("web-1", "Erika Muster", 3),
+                listed(&anna, "Anna Berger", 1),
+            ],
+            t0(),
+            true,
+            date(2026, 11, 12),
+        )
+        .unwrap();
+    f.listeners.notify(Change::Orders);
+    f.ui.pump();
+    settle();
+
+    assert_eq!(f.api().get_kitchen_source(), KitchenSource::Vendor);
+    assert_eq!(f.api().get_kitchen_list_time(), "09:41");
+    assert!(
+        f.find(
+            "All orders of the venue, from the vendor's list as of 09:41. Highlighted: \
+             changed since the last look."
+        )
+        .is_some()
+    );
+    assert_eq!(
+        f.pickups(),
+        vec![
+            ("Anna Berger".to_string(), OrderStatus::Queued, false),
+            ("Erika Muster".to_string(), OrderStatus::Confirmed, false),
+        ]
+    );
+    assert_eq!(f.kitchen_counts(), vec![(dish, 3, 1)]);
 }
 
 #[test]

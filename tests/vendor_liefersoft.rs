@@ -584,3 +584,118 @@ fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
     assert_eq!(u.remote.state, RemoteState::Done);
     assert!(rx.try_recv().is_err(), "exactly two updates");
 }
+
+/// The kitchen's list: every restaurant order on the asked days, placed on its local day in
+/// the venue's zone (Vienna), with its customer, items and status; orders without a
+/// `preOrder` cannot be placed and are left out.
+#[test]
+fn the_restaurants_orders_are_listed_by_local_day() {
+    let fake = LiefersoftFake::start();
+    fake.add_order(
+        "web-1",
+        "Erika Muster",
+        Some("2026-02-13T11:00:00Z"),
+        "PROCESSING",
+        &[("Schnitzel", 2, "4.5")],
+    );
+    // 23:30 UTC is 00:30 the next day in Vienna; a local time without offset is Vienna's.
+    fake.add_order(
+        "web-2",
+        "Night Owl",
+        Some("2026-02-13T23:30:00Z"),
+        "ACCEPTED",
+        &[],
+    );
+    fake.add_order(
+        "web-3",
+        "Local Time",
+        Some("2026-02-13T12:15:00"),
+        "CANCELED",
+        &[],
+    );
+    fake.add_order(
+        "web-4",
+        "Next Week",
+        Some("2026-02-20T11:00:00Z"),
+        "ACCEPTED",
+        &[],
+    );
+    fake.add_order("phone-1", "No Date", None, "ACCEPTED", &[]);
+    let clock = clock();
+    let mut v = vendor(&fake, &clock);
+    let days: Vec<jiff::civil::Date> = ["2026-02-13", "2026-02-14"]
+        .iter()
+        .map(|d| d.parse().unwrap())
+        .collect();
+    let list = v
+        .venue_orders(&days)
+        .unwrap()
+        .expect("Liefersoft has a list");
+    assert!(list.complete);
+    let got: Vec<(&str, String, &str, OrderState)> = list
+        .orders
+        .iter()
+        .map(|o| {
+            (
+                o.ref_id.as_str(),
+                o.day.to_string(),
+                o.customer.as_str(),
+                o.state,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "web-1",
+                "2026-02-13".into(),
+                "Erika Muster",
+                OrderState::Confirmed
+            ),
+            ("web-2", "2026-02-14".into(), "Night Owl", OrderState::Sent),
+            (
+                "web-3",
+                "2026-02-13".into(),
+                "Local Time",
+                OrderState::KitchenCancelled
+            ),
+        ]
+    );
+    let schnitzel = &list.orders[0].lines[0];
+    assert_eq!(
+        (
+            schnitzel.name.as_str(),
+            schnitzel.quantity,
+            schnitzel.unit_price
+        ),
+        ("Schnitzel", 2, Some(Money::from_cents(450)))
+    );
+    // Every listed order also comes back as an update (for the kiosk's own ones).
+    assert_eq!(list.updates.len(), 5);
+}
+
+/// A restaurant with more orders than the kiosk reads (20 pages of 100): the list is marked
+/// incomplete, and the kiosk stops after the 20th page.
+#[test]
+fn a_list_longer_than_the_kiosk_reads_is_marked_incomplete() {
+    let fake = LiefersoftFake::start();
+    for n in 0..2001 {
+        fake.add_order(
+            &format!("web-{n}"),
+            "Someone",
+            Some("2026-02-13T11:00:00Z"),
+            "ACCEPTED",
+            &[],
+        );
+    }
+    let clock = clock();
+    let mut v = vendor(&fake, &clock);
+    let list = v
+        .venue_orders(&["2026-02-13".parse().unwrap()])
+        .unwrap()
+        .unwrap();
+    assert!(!list.complete);
+    assert_eq!(list.orders.len(), 2000);
+    assert_eq!(fake.list_calls(), 20);
+}

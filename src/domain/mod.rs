@@ -2,12 +2,14 @@
 
 pub mod clock;
 pub mod cutoff;
+pub mod listed;
 pub mod menu;
 pub mod money;
 pub mod order;
 
 pub use clock::{Clock, ClockDoubt, ManualClock, SystemClock};
 pub use cutoff::{CutoffRules, Deadlines, Window};
+pub use listed::{DayList, ListedLine, ListedOrder};
 pub use menu::{Article, CachedMenuDay, MenuDay};
 pub use money::{Money, Percent};
 pub use order::{

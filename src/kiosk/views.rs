@@ -2,7 +2,7 @@
 //! open, an employee's orders with what they may still do, the kitchen's service.
 
 use super::{Kiosk, KioskError, Result};
-use crate::domain::{Article, Order, OrderState, Window};
+use crate::domain::{Article, DayList, Money, Order, OrderState, Window};
 use crate::store::OrderFilter;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -54,6 +54,24 @@ pub struct KitchenView {
     /// Per dish name: (confirmed, sent or waiting).
     pub counts: Vec<DishCount>,
     pub pickups: Vec<Pickup>,
+    /// Where the list comes from (the view says so).
+    pub source: KitchenSource,
+}
+
+/// Where a kitchen view's orders come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KitchenSource {
+    /// Only the orders this kiosk knows of (its vendor has no list of all orders, or the list
+    /// was not fetched yet).
+    #[default]
+    ThisKiosk,
+    /// The vendor's list of all the venue's orders as of `fetched_at`, merged with this
+    /// kiosk's own (whose state the kiosk may know more recently). `complete` is false when the
+    /// vendor had more orders than the kiosk reads.
+    Vendor {
+        fetched_at: Timestamp,
+        complete: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,8 +85,12 @@ pub struct DishCount {
 pub struct Pickup {
     pub order_id: String,
     pub name: String,
+    /// "" for an order placed elsewhere (from the vendor's list).
     pub badge: String,
     pub dish: String,
+    pub quantity: u32,
+    /// The line's total where known.
+    pub price: Option<Money>,
     pub state: OrderState,
     pub reason: Option<String>,
 }
@@ -145,48 +167,28 @@ impl Kiosk {
         Ok(out)
     }
 
-    /// Counts per dish and the pickup list of one venue's day, from the orders this kiosk
-    /// knows of.
+    /// Counts per dish and the pickup list of one venue's day: the vendor's list of all
+    /// orders where it has one (fetched by the sync worker), merged with the orders this kiosk
+    /// knows of; otherwise this kiosk's orders alone.
     pub fn kitchen_view(&self, venue_key: &str, day: Date) -> Result<KitchenView> {
-        let orders = self.store().orders(&OrderFilter {
+        let own = self.store().orders(&OrderFilter {
             venue: Some(venue_key),
             from_day: Some(day),
             to_day: Some(day),
             ..OrderFilter::default()
         })?;
-        let mut counts: BTreeMap<String, DishCount> = BTreeMap::new();
-        let mut pickups = Vec::with_capacity(orders.len());
-        for o in &orders {
-            let name = self
-                .config()
-                .badge(&o.badge)
-                .map(|b| b.name.clone())
-                .unwrap_or_else(|| format!("badge {}", o.badge));
-            for line in &o.lines {
-                if o.state.is_live() {
-                    let c = counts
-                        .entry(line.name.clone())
-                        .or_insert_with(|| DishCount {
-                            dish: line.name.clone(),
-                            confirmed: 0,
-                            pending: 0,
-                        });
-                    if o.state == OrderState::Confirmed {
-                        c.confirmed += line.quantity;
-                    } else {
-                        c.pending += line.quantity;
-                    }
+        let list = self.store().day_list(venue_key, day)?;
+        let mut pickups: Vec<Pickup> = own.iter().flat_map(|o| self.own_pickups(o)).collect();
+        let source = match list {
+            None => KitchenSource::ThisKiosk,
+            Some(list) => {
+                pickups.extend(listed_pickups(&list, &own));
+                KitchenSource::Vendor {
+                    fetched_at: list.fetched_at,
+                    complete: list.complete,
                 }
-                pickups.push(Pickup {
-                    order_id: o.id.clone(),
-                    name: name.clone(),
-                    badge: o.badge.clone(),
-                    dish: line.name.clone(),
-                    state: o.state,
-                    reason: o.reason.clone(),
-                });
             }
-        }
+        };
         pickups.sort_by(|a, b| {
             a.name
                 .to_lowercase()
@@ -195,8 +197,69 @@ impl Kiosk {
         });
         Ok(KitchenView {
             day: Some(day),
-            counts: counts.into_values().collect(),
+            counts: dish_counts(&pickups),
             pickups,
+            source,
         })
     }
+
+    /// One pickup row per line of an order of this kiosk, named from the roster.
+    pub(crate) fn own_pickups<'a>(&self, o: &'a Order) -> impl Iterator<Item = Pickup> + 'a {
+        let name = self
+            .config()
+            .badge(&o.badge)
+            .map(|b| b.name.clone())
+            .unwrap_or_else(|| format!("badge {}", o.badge));
+        o.lines.iter().map(move |line| Pickup {
+            order_id: o.id.clone(),
+            name: name.clone(),
+            badge: o.badge.clone(),
+            dish: line.name.clone(),
+            quantity: line.quantity,
+            price: Some(line.total()),
+            state: o.state,
+            reason: o.reason.clone(),
+        })
+    }
+}
+
+/// The rows of a vendor's list that are not this kiosk's own orders (those are shown from the
+/// kiosk's store, whose state may be newer).
+fn listed_pickups<'a>(list: &'a DayList, own: &'a [Order]) -> impl Iterator<Item = Pickup> + 'a {
+    list.orders
+        .iter()
+        .filter(|l| !own.iter().any(|o| o.id == l.ref_id))
+        .flat_map(|l| {
+            l.lines.iter().map(move |line| Pickup {
+                order_id: l.ref_id.clone(),
+                name: l.customer.clone(),
+                badge: String::new(),
+                dish: line.name.clone(),
+                quantity: line.quantity,
+                price: line
+                    .unit_price
+                    .and_then(|p| p.cents().checked_mul(i64::from(line.quantity)))
+                    .map(Money::from_cents),
+                state: l.state,
+                reason: l.reason.clone(),
+            })
+        })
+}
+
+/// Counts per dish of the live orders: confirmed, and sent or still waiting.
+fn dish_counts(pickups: &[Pickup]) -> Vec<DishCount> {
+    let mut counts: BTreeMap<String, DishCount> = BTreeMap::new();
+    for p in pickups.iter().filter(|p| p.state.is_live()) {
+        let c = counts.entry(p.dish.clone()).or_insert_with(|| DishCount {
+            dish: p.dish.clone(),
+            confirmed: 0,
+            pending: 0,
+        });
+        if p.state == OrderState::Confirmed {
+            c.confirmed += p.quantity;
+        } else {
+            c.pending += p.quantity;
+        }
+    }
+    counts.into_values().collect()
 }

@@ -9,6 +9,7 @@ mod meta;
 mod orders;
 mod outbox;
 pub mod schema;
+mod venue_orders;
 
 pub use meta::VendorContact;
 pub use orders::{HistoryEntry, OrderFilter};

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The newest schema version this binary writes.
-pub const CURRENT_VERSION: u32 = 3;
+pub const CURRENT_VERSION: u32 = 4;
 
 /// Version 1: the first released schema. Never edit: old files were made by it.
 pub const V1: &str = r#"
@@ -111,6 +111,31 @@ CREATE INDEX orders_by_state ON orders (state);
 CREATE INDEX outbox_by_order ON outbox (order_id, status);
 "#;
 
+/// Version 4: the vendor's own list of a venue's orders per day (Liefersoft
+/// `GET /{restaurantId}/orders`), for the kitchen view: every order of the restaurant, not only
+/// this kiosk's. A day's list is replaced as a whole on each fetch.
+pub const V4: &str = r#"
+CREATE TABLE venue_day_lists (
+    venue      TEXT NOT NULL,
+    day        TEXT NOT NULL,          -- local date YYYY-MM-DD
+    fetched_at INTEGER NOT NULL,       -- unix seconds
+    complete   INTEGER NOT NULL,       -- 0: the vendor had more pages than the kiosk reads
+    PRIMARY KEY (venue, day)
+);
+CREATE TABLE venue_day_orders (
+    venue      TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    ref_id     TEXT NOT NULL,          -- the client's order id (the kiosk's id for its own)
+    customer   TEXT NOT NULL,
+    state      TEXT NOT NULL,          -- the kiosk's word for the vendor status
+    raw_status TEXT NOT NULL,
+    reason     TEXT,
+    lines      TEXT NOT NULL,          -- JSON [{"name", "quantity", "unit_price_cents"}]
+    PRIMARY KEY (venue, day, ref_id),
+    FOREIGN KEY (venue, day) REFERENCES venue_day_lists (venue, day) ON DELETE CASCADE
+);
+"#;
+
 /// Brings a database from `from` to [`CURRENT_VERSION`] inside `tx`.
 pub fn upgrade(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
     if from < 1 {
@@ -121,6 +146,9 @@ pub fn upgrade(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
     }
     if from < 3 {
         tx.execute_batch(V3)?;
+    }
+    if from < 4 {
+        tx.execute_batch(V4)?;
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
     Ok(())

@@ -8,11 +8,10 @@
 //! [`Store::last_event_id`]: crate::store::Store::last_event_id
 //! [`Store::orders_changed_since`]: crate::store::Store::orders_changed_since
 
-use super::generated::{Api, DishCountRow, PickupRow};
+use super::generated::{Api, DishCountRow, KitchenSource as UiSource, PickupRow};
 use super::models;
 use crate::config::Venue;
-use crate::kiosk::{Kiosk, KitchenView, export};
-use crate::store::OrderFilter;
+use crate::kiosk::{Kiosk, KitchenSource, KitchenView, export};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use slint::{ModelRc, SharedString, VecModel};
@@ -166,21 +165,31 @@ impl Kitchen {
         api.set_kitchen_pending(clamp(pending));
         api.set_kitchen_offset(self.offset);
         api.set_kitchen_date(models::date_parts(self.day(kiosk, venue)));
+        let (source, time) = match &self.view.source {
+            KitchenSource::ThisKiosk => (UiSource::ThisKiosk, String::new()),
+            KitchenSource::Vendor {
+                fetched_at,
+                complete,
+            } => (
+                if *complete {
+                    UiSource::Vendor
+                } else {
+                    UiSource::VendorPartial
+                },
+                models::hhmm(*fetched_at, &venue.rules),
+            ),
+        };
+        api.set_kitchen_source(source);
+        api.set_kitchen_list_time(time.into());
     }
 
     /// Writes the shown day's orders as `orders-<venue>-<date>.csv` into the data dir.
     pub fn export(&self, kiosk: &Kiosk, venue: &Venue) -> Result<PathBuf, String> {
         let day = self.day(kiosk, venue);
-        let orders = kiosk
-            .store()
-            .orders(&OrderFilter {
-                venue: Some(&venue.key),
-                from_day: Some(day),
-                to_day: Some(day),
-                ..OrderFilter::default()
-            })
+        let view = kiosk
+            .kitchen_view(&venue.key, day)
             .map_err(|e| e.to_string())?;
-        let csv = export::orders_csv(kiosk, &orders);
+        let csv = export::day_csv(&view);
         let dir = &kiosk.config().kiosk.data_dir;
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let path = dir.join(format!("orders-{}-{day}.csv", venue.key));

@@ -8,11 +8,12 @@
 //! polling no more often than every 2 minutes.
 
 use super::http::{self, Http, Reply};
-use super::{RemoteOrder, RemoteState, RemoteUpdate, Vendor, VendorError};
+use super::{RemoteOrder, RemoteState, RemoteUpdate, Vendor, VendorError, VenueOrders};
 use crate::config::{Badge, LiefersoftSettings, Secret, Venue, WebhookSettings};
-use crate::domain::{Clock, MenuDay, Money, Order, OrderState, Percent};
+use crate::domain::{Clock, ListedLine, ListedOrder, MenuDay, Money, Order, OrderState, Percent};
 use base64::Engine;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -32,6 +33,10 @@ const MAX_PREORDER: SignedDuration = SignedDuration::from_hours(7 * 24);
 /// Page size and page limit for the restaurant's order list in `poll_updates`.
 const POLL_PAGE_SIZE: u32 = 50;
 const POLL_MAX_PAGES: u32 = 10;
+/// The kitchen's list reads at most this many pages of this size (2 000 orders, about a
+/// week of a busy canteen); beyond that the list is marked incomplete and the view says so.
+const LIST_PAGE_SIZE: u32 = 100;
+const LIST_MAX_PAGES: u32 = 20;
 /// At or above this VAT rate an item is NORMAL, below REDUCED. The EU VAT directive puts
 /// standard rates at 15 % or more and reduced rates below the standard rate; every member
 /// state's reduced rates are under 15 % (DE 7/19, AT 10/13/20): one rule for the whole EU.
@@ -247,6 +252,43 @@ fn remote_from(o: &LiefersoftOrder) -> RemoteOrder {
         state,
         raw_status: raw,
         reason,
+    }
+}
+
+/// The local service day of a listed order: its `preOrder` (with an offset, or a local time
+/// read in the venue's zone). `None` without a readable `preOrder`.
+fn service_day(o: &LiefersoftOrder, zone: &TimeZone) -> Option<Date> {
+    let text = o.pre_order.as_deref()?.trim();
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Some(t.to_zoned(zone.clone()).date());
+    }
+    let local: jiff::civil::DateTime = text.parse().ok()?;
+    Some(local.date())
+}
+
+/// A restaurant order as the kitchen lists it.
+fn listed_from(o: &LiefersoftOrder, day: Date) -> ListedOrder {
+    let remote = remote_from(o);
+    ListedOrder {
+        ref_id: o.order_id.clone(),
+        day,
+        customer: o
+            .customer
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .unwrap_or_default(),
+        state: super::listed_state(&remote.state),
+        raw_status: remote.raw_status,
+        reason: remote.reason,
+        lines: o
+            .items
+            .iter()
+            .map(|i| ListedLine {
+                name: i.name.clone(),
+                quantity: i.quantity,
+                unit_price: i.price,
+            })
+            .collect(),
     }
 }
 
@@ -543,12 +585,14 @@ pub struct LiefersoftVendor {
     settings: LiefersoftSettings,
     clock: Arc<dyn Clock>,
     token: Option<Token>,
+    /// The venue's zone: a listed order's `preOrder` becomes a local service day in it.
+    zone: TimeZone,
 }
 
 impl LiefersoftVendor {
     pub fn new(
         http: Http,
-        _venue: &Venue,
+        venue: &Venue,
         settings: LiefersoftSettings,
         clock: Arc<dyn Clock>,
     ) -> LiefersoftVendor {
@@ -557,6 +601,7 @@ impl LiefersoftVendor {
             settings,
             clock,
             token: None,
+            zone: venue.rules.time_zone.clone(),
         }
     }
 
@@ -852,6 +897,40 @@ impl Vendor for LiefersoftVendor {
             }
         }
         Ok(updates)
+    }
+
+    /// The restaurant's order list, read page by page (at most [`LIST_MAX_PAGES`]), kept for
+    /// the days asked. The platform does not document its sort order, so every page up to the
+    /// limit is read; orders without a readable `preOrder` cannot be placed on a day and are
+    /// left out (logged).
+    fn venue_orders(&mut self, days: &[Date]) -> Result<Option<VenueOrders>, VendorError> {
+        let mut out = VenueOrders::default();
+        let mut undated = 0usize;
+        for page in 0..LIST_MAX_PAGES {
+            let p = self.restaurant_orders(page, LIST_PAGE_SIZE)?;
+            for o in &p.orders {
+                out.updates.push(RemoteUpdate {
+                    order_id: Some(o.order_id.clone()),
+                    remote: remote_from(o),
+                });
+                match service_day(o, &self.zone) {
+                    Some(day) if days.contains(&day) => out.orders.push(listed_from(o, day)),
+                    Some(_) => {}
+                    None => undated += 1,
+                }
+            }
+            if p.last {
+                out.complete = true;
+                break;
+            }
+        }
+        if undated > 0 {
+            log::warn!(
+                "{undated} restaurant orders have no readable preOrder and are not in the \
+                 kitchen list"
+            );
+        }
+        Ok(Some(out))
     }
 }
 

@@ -151,6 +151,37 @@ pub trait Vendor: Send {
     fn poll_updates(&mut self, _live: &[Order]) -> Result<Vec<RemoteUpdate>, VendorError> {
         Ok(Vec::new())
     }
+
+    /// Every order of the venue served on `days` (local dates), also those placed elsewhere,
+    /// where the vendor lists them (Liefersoft `GET /{restaurantId}/orders`); for the kitchen
+    /// view. `None`: the vendor has no such list (the kitchen sees the kiosk's own orders).
+    fn venue_orders(&mut self, _days: &[Date]) -> Result<Option<VenueOrders>, VendorError> {
+        Ok(None)
+    }
+}
+
+/// A vendor's list of a venue's orders (see [`Vendor::venue_orders`]).
+#[derive(Debug, Clone, Default)]
+pub struct VenueOrders {
+    pub orders: Vec<crate::domain::ListedOrder>,
+    /// False when there were more pages than the kiosk reads.
+    pub complete: bool,
+    /// What the list says about the kiosk's own orders too (applied like a status poll).
+    pub updates: Vec<RemoteUpdate>,
+}
+
+/// How a vendor status is shown where it is not applied to an order of the kiosk (the
+/// kitchen's list of orders placed elsewhere).
+pub fn listed_state(state: &RemoteState) -> OrderState {
+    match state {
+        RemoteState::Sent => OrderState::Sent,
+        RemoteState::Confirmed => OrderState::Confirmed,
+        RemoteState::Done => OrderState::Done,
+        RemoteState::Cancelled => OrderState::Cancelled,
+        RemoteState::KitchenCancelled => OrderState::KitchenCancelled,
+        RemoteState::Rejected => OrderState::Rejected,
+        RemoteState::Unrecognised => OrderState::Unknown,
+    }
 }
 
 /// Builds the adapter for a venue, on the process-wide HTTP client (built once from

@@ -122,6 +122,48 @@ impl LiefersoftFake {
         self.state.lock().unwrap().token_ttl = seconds;
     }
 
+    /// An order placed elsewhere (the platform's web shop, another till): `items` as
+    /// (name, quantity, price). `pre_order` `None` leaves the field out.
+    pub fn add_order(
+        &self,
+        order_id: &str,
+        customer: &str,
+        pre_order: Option<&str>,
+        status: &str,
+        items: &[(&str, u32, &str)],
+    ) {
+        let mut s = self.state.lock().unwrap();
+        s.next += 1;
+        let id = format!("7b3a0c11-0000-4000-8000-{:012}", s.next);
+        let items: Vec<Value> = items
+            .iter()
+            .map(|(name, quantity, price)| {
+                json!({"itemCode": name.to_lowercase(), "name": name, "quantity": quantity,
+                       "price": price.parse::<f64>().unwrap(), "itemType": "MAIN_DISH"})
+            })
+            .collect();
+        let mut body = json!({"orderId": order_id, "orderType": "PICKUP", "items": items,
+                              "customer": {"name": customer}});
+        if let Some(p) = pre_order {
+            body["preOrder"] = json!(p);
+        }
+        s.orders.push(LsOrder {
+            id,
+            order_id: order_id.into(),
+            status: status.into(),
+            body,
+        });
+    }
+
+    /// Requests of the restaurant's order list so far.
+    pub fn list_calls(&self) -> usize {
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.is("GET", &format!("/{RESTAURANT}/orders")))
+            .count()
+    }
+
     pub fn set_status(&self, order_id: &str, status: &str) {
         let mut s = self.state.lock().unwrap();
         if let Some(o) = s.orders.iter_mut().find(|o| o.order_id == order_id) {
