@@ -1,6 +1,8 @@
 //! The store against real SQLite files.
 
-use canteen_kiosk::domain::{Money, Order, OrderEvent, OrderLine, OrderState, Percent};
+use canteen_kiosk::domain::{
+    ListedLine, ListedOrder, Money, Order, OrderEvent, OrderLine, OrderState, Percent,
+};
 use canteen_kiosk::store::{OutboxChange, OutboxKind, OutboxStatus, Store, schema};
 use canteen_kiosk::vendors::demo::demo_menu_day;
 use jiff::Timestamp;
@@ -99,6 +101,19 @@ fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_orders() {
     store
         .record_vendor_ok("demo", ts("2026-11-22T09:00:00Z"))
         .unwrap();
+    // And the version 4 tables (the vendor's order lists).
+    let day = "2026-11-23".parse().unwrap();
+    store
+        .put_day_lists("demo", &[day], &[], ts("2026-11-22T09:00:00Z"), true, day)
+        .unwrap();
+    assert!(
+        store
+            .day_list("demo", day)
+            .unwrap()
+            .unwrap()
+            .orders
+            .is_empty()
+    );
 }
 
 #[test]
@@ -265,4 +280,120 @@ fn last_seen_never_moves_backwards() {
     store.note_seen(ts("2026-11-22T10:00:00Z")).unwrap();
     store.note_seen(ts("2026-11-20T10:00:00Z")).unwrap();
     assert_eq!(store.last_seen().unwrap(), Some(ts("2026-11-22T10:00:00Z")));
+}
+
+fn listed(ref_id: &str, day: &str, customer: &str, state: OrderState) -> ListedOrder {
+    ListedOrder {
+        ref_id: ref_id.into(),
+        day: day.parse().unwrap(),
+        customer: customer.into(),
+        state,
+        raw_status: "PROCESSING".into(),
+        reason: None,
+        lines: vec![ListedLine {
+            name: "Schnitzel".into(),
+            quantity: 2,
+            unit_price: Some(Money::from_cents(450)),
+        }],
+    }
+}
+
+/// The vendor's order lists: each order on its day, a day without orders gets an empty list
+/// (the vendor said there are none), a new fetch replaces the days it covers, old days go.
+#[test]
+fn day_lists_round_trip_replace_and_prune() {
+    let path = temp_db("lists");
+    let (mut store, _) = Store::open(&path).unwrap();
+    let d = |s: &str| -> jiff::civil::Date { s.parse().unwrap() };
+    let t1 = ts("2026-11-22T07:00:00Z");
+    let a = listed("web-1", "2026-11-23", "Erika", OrderState::Confirmed);
+    let b = listed("web-2", "2026-11-24", "Bernd", OrderState::Sent);
+    let days = [d("2026-11-22"), d("2026-11-23"), d("2026-11-24")];
+    store
+        .put_day_lists(
+            "demo",
+            &days,
+            &[a.clone(), b.clone()],
+            t1,
+            false,
+            d("2026-11-15"),
+        )
+        .unwrap();
+    let mon = store.day_list("demo", d("2026-11-23")).unwrap().unwrap();
+    assert_eq!((mon.fetched_at, mon.complete), (t1, false));
+    assert_eq!(mon.orders, vec![a.clone()]);
+    assert!(
+        store
+            .day_list("demo", d("2026-11-22"))
+            .unwrap()
+            .unwrap()
+            .orders
+            .is_empty()
+    );
+    assert_eq!(store.day_list("demo", d("2026-11-25")).unwrap(), None);
+    assert_eq!(store.day_list("other", d("2026-11-23")).unwrap(), None);
+
+    // The next fetch: web-1 was cancelled by the kitchen, web-2 is gone.
+    let t2 = ts("2026-11-24T07:00:00Z");
+    let cancelled = listed("web-1", "2026-11-23", "Erika", OrderState::KitchenCancelled);
+    let days = [d("2026-11-23"), d("2026-11-24")];
+    store
+        .put_day_lists(
+            "demo",
+            &days,
+            std::slice::from_ref(&cancelled),
+            t2,
+            true,
+            d("2026-11-23"),
+        )
+        .unwrap();
+    let mon = store.day_list("demo", d("2026-11-23")).unwrap().unwrap();
+    assert_eq!((mon.fetched_at, mon.complete), (t2, true));
+    assert_eq!(mon.orders, vec![cancelled]);
+    assert!(
+        store
+            .day_list("demo", d("2026-11-24"))
+            .unwrap()
+            .unwrap()
+            .orders
+            .is_empty()
+    );
+    assert_eq!(
+        store.day_list("demo", d("2026-11-22")).unwrap(),
+        None,
+        "days before keep_from are dropped"
+    );
+}
+
+/// Start-up runs the quick check; the worker's full check finds what only it can see (an
+/// index that does not match its table), and the next start then checks in full and moves
+/// the file aside.
+#[test]
+fn a_problem_only_the_full_check_sees_is_acted_on_at_the_next_start() {
+    let path = temp_db("fullcheck");
+    {
+        let (store, _) = Store::open(&path).unwrap();
+        assert_eq!(store.full_check().unwrap(), None);
+    }
+    {
+        // An index whose entries were built from another column than its definition says.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (x, y); INSERT INTO t VALUES (1, 2), (3, 4);
+             CREATE INDEX t_x ON t (x);
+             PRAGMA writable_schema = ON;
+             UPDATE sqlite_schema SET sql = 'CREATE INDEX t_x ON t (y)' WHERE name = 't_x';
+             PRAGMA writable_schema = OFF;",
+        )
+        .unwrap();
+    }
+    let (store, report) = Store::open(&path).unwrap();
+    assert!(report.moved_aside.is_none(), "the quick check passes");
+    let problem = store.full_check().unwrap().expect("the full check sees it");
+    assert!(problem.contains("t_x"), "{problem}");
+    drop(store);
+    let (_store, report) = Store::open(&path).unwrap();
+    let (aside, _) = report.moved_aside.expect("moved aside at the next start");
+    assert!(aside.exists());
+    assert!(!PathBuf::from(format!("{}.check-failed", path.display())).exists());
 }

@@ -7,7 +7,7 @@ use canteen_kiosk::config::{
     Config, HttpSettings, KioskSettings, Language, MenuSource, Mode, Secrets, VendorSettings,
 };
 use canteen_kiosk::domain::{Clock, ManualClock, OrderState};
-use canteen_kiosk::kiosk::Kiosk;
+use canteen_kiosk::kiosk::{Kiosk, KitchenSource};
 use canteen_kiosk::store::{OutboxStatus, Store};
 use canteen_kiosk::sync::{Engine, RetryPolicy};
 use canteen_kiosk::vendors::{self, Vendor, http::Http};
@@ -434,6 +434,138 @@ fn an_expired_token_mid_queue_is_renewed_and_the_call_retried() {
     assert_eq!(fake.orders().len(), 2);
 }
 
+/// A kitchen at a Liefersoft venue sees every order of the restaurant, also those placed on
+/// the platform's own shop, from `GET /{restaurantId}/orders`; the kiosk's own orders appear
+/// once, with the state the list reports.
+#[test]
+fn the_kitchen_sees_every_order_of_a_liefersoft_venue_from_the_platforms_list() {
+    let fake = LiefersoftFake::start();
+    // 12:00 in Vienna on the 13th, and 00:30 on the 14th (23:30 UTC on the 13th).
+    fake.add_order(
+        "web-1",
+        "Erika Muster",
+        Some("2026-02-13T11:00:00Z"),
+        "PROCESSING",
+        &[("M1 W2", 2, "4.0")],
+    );
+    fake.add_order(
+        "web-2",
+        "Night Owl",
+        Some("2026-02-13T23:30:00Z"),
+        "ACCEPTED",
+        &[("Soup", 1, "2.5")],
+    );
+    fake.add_order(
+        "phone-1",
+        "No Date",
+        None,
+        "ACCEPTED",
+        &[("Soup", 1, "2.5")],
+    );
+    let dir = temp_dir("kitchen-list");
+    let mut cfg = config(
+        &dir,
+        VendorSettings::Liefersoft(support::liefersoft_settings(&fake.server.url())),
+        MenuSource::File(write_menu(&dir)),
+    );
+    cfg.badges.push(canteen_kiosk::config::Badge {
+        number: "9001".into(),
+        name: "Kitchen".into(),
+        email: None,
+        employee_number: None,
+        role: canteen_kiosk::config::Role::Kitchen,
+    });
+    let mut r = rig("kitchen-list", cfg, "2026-02-12T08:00:00Z");
+    let day: jiff::civil::Date = "2026-02-13".parse().unwrap();
+
+    let report = r.engine.step();
+    assert_eq!(report.lists_refreshed, 1, "{report:?}");
+    let id = r.order();
+    r.engine.step();
+    assert_eq!(r.state(&id), OrderState::Sent);
+    assert_eq!(
+        fake.list_calls(),
+        1,
+        "the list is not fetched again within 2 minutes"
+    );
+
+    // The restaurant confirms the kiosk's order; the next list (after 2 minutes) says so.
+    fake.set_status(&id, "PROCESSING");
+    r.advance(121);
+    let report = r.engine.step();
+    assert_eq!(report.lists_refreshed, 1, "{report:?}");
+    assert_eq!(report.states_updated, 1, "{report:?}");
+    assert_eq!(r.state(&id), OrderState::Confirmed);
+    assert_eq!(
+        fake.list_calls(),
+        2,
+        "the list replaced the bulk status poll"
+    );
+
+    let view = r.kiosk.kitchen_view("canteen", day).unwrap();
+    assert_eq!(
+        view.source,
+        KitchenSource::Vendor {
+            fetched_at: ts("2026-02-12T08:02:01Z"),
+            complete: true
+        }
+    );
+    let rows: Vec<(&str, &str, u32, OrderState)> = view
+        .pickups
+        .iter()
+        .map(|p| (p.name.as_str(), p.dish.as_str(), p.quantity, p.state))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("Erika Muster", "M1 W2", 2, OrderState::Confirmed),
+            ("Michael Kaufmann", "M1 W2", 1, OrderState::Confirmed),
+        ]
+    );
+    assert_eq!(view.counts.len(), 1);
+    assert_eq!((view.counts[0].confirmed, view.counts[0].pending), (3, 0));
+    let csv = canteen_kiosk::kiosk::export::day_csv(&view);
+    assert!(
+        csv.contains("2026-02-13,Erika Muster,,M1 W2,2,8.00,confirmed,web-1,\n"),
+        "{csv}"
+    );
+
+    let next_day = r
+        .kiosk
+        .kitchen_view("canteen", "2026-02-14".parse().unwrap())
+        .unwrap();
+    let names: Vec<&str> = next_day.pickups.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Night Owl"],
+        "a preOrder is placed on its local day"
+    );
+}
+
+/// Without a kitchen display (no kitchen badge, employee mode) the full list is never fetched.
+#[test]
+fn an_employee_only_kiosk_does_not_fetch_the_restaurants_list() {
+    let fake = LiefersoftFake::start();
+    fake.add_order(
+        "web-1",
+        "Erika Muster",
+        Some("2026-02-13T11:00:00Z"),
+        "ACCEPTED",
+        &[("Soup", 1, "2.5")],
+    );
+    let mut r = liefersoft_rig("no-kitchen", &fake, "2026-02-12T08:00:00Z");
+    r.advance(600);
+    let report = r.engine.step();
+    assert_eq!(report.lists_refreshed, 0, "{report:?}");
+    assert_eq!(fake.list_calls(), 0);
+    let view = r
+        .kiosk
+        .kitchen_view("canteen", "2026-02-13".parse().unwrap())
+        .unwrap();
+    assert_eq!(view.source, KitchenSource::ThisKiosk);
+    assert!(view.pickups.is_empty());
+}
+
 /// The crash test: a child process runs the real worker and places orders; it is killed at
 /// random instants. After every run the next child starts on the same database. At the end
 /// every order the child said was saved has reached the vendor exactly once.
@@ -563,12 +695,7 @@ fn crash_child() {
 fn a_reload_with_a_broken_config_keeps_the_old_one() {
     use canteen_kiosk::reload::{ReloadState, Reloader};
     let dir = temp_dir("reload");
-    let path = dir.join("kiosk.toml");
-    let good = canteen_kiosk::config::DEMO_TOML.replace(
-        "[kiosk]\n",
-        &format!("[kiosk]\ndata_dir = \"{}\"\n", dir.join("data").display()),
-    );
-    std::fs::write(&path, &good).unwrap();
+    let (path, good) = demo_config_file(&dir);
     let config = canteen_kiosk::config::load(&path).unwrap();
     let clock: Arc<dyn Clock> = Arc::new(canteen_kiosk::domain::SystemClock::new());
     let app = canteen_kiosk::app::App::start(config, clock).unwrap();
@@ -618,6 +745,82 @@ fn a_reload_with_a_broken_config_keeps_the_old_one() {
     );
     assert_eq!(state.problems(), "");
     app.shutdown();
+}
+
+/// Saving the config file (as an editor does: a new file renamed over the old one) reloads
+/// it, once per burst of writes; other files in the directory do not.
+#[test]
+fn saving_the_config_file_reloads_it() {
+    use canteen_kiosk::reload::{ReloadState, Reloader, watched_files};
+    let dir = temp_dir("watch");
+    let (path, good) = demo_config_file(&dir);
+    assert_eq!(watched_files(&path), vec![path.clone()]);
+    let config = canteen_kiosk::config::load(&path).unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(canteen_kiosk::domain::SystemClock::new());
+    let app = canteen_kiosk::app::App::start(config, clock).unwrap();
+    let state = Arc::new(ReloadState::default());
+    Reloader {
+        path: path.clone(),
+        state: state.clone(),
+        worker: app.worker.handle.clone(),
+        listeners: app.listeners.clone(),
+    }
+    .watch_files()
+    .unwrap();
+    let wait_for_reload = || {
+        for _ in 0..100 {
+            if let Some(c) = state.take_pending() {
+                return Some(c);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    };
+
+    // Another file in the directory: no reload.
+    std::fs::write(dir.join("notes.txt"), "hello").unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(state.take_pending().is_none());
+
+    let tmp = dir.join(".kiosk.toml.swp");
+    std::fs::write(
+        &tmp,
+        good.replace(
+            "name = \"Canteen Demo\"\nlanguage",
+            "name = \"Saved\"\nlanguage",
+        ),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    let taken = wait_for_reload().expect("reloaded after the save");
+    assert_eq!(taken.kiosk.name, "Saved");
+
+    // A broken save is refused and the admin sees why.
+    std::fs::write(&path, "[kiosk\n").unwrap();
+    for _ in 0..100 {
+        if !state.problems().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        state.problems().contains("kiosk.toml"),
+        "{}",
+        state.problems()
+    );
+    assert!(state.take_pending().is_none(), "the old config stays");
+    app.shutdown();
+}
+
+/// The demo config as a file in `dir` (data in `dir/data`): its path and text.
+fn demo_config_file(dir: &Path) -> (PathBuf, String) {
+    let path = dir.join("kiosk.toml");
+    let text = canteen_kiosk::config::DEMO_TOML.replace(
+        "[kiosk]\n",
+        &format!("[kiosk]\ndata_dir = \"{}\"\n", dir.join("data").display()),
+    );
+    std::fs::write(&path, &text).unwrap();
+    (path, text)
 }
 
 /// A menu file with the capture's dish on every weekday (Liefersoft has no menu call).

@@ -26,6 +26,8 @@ pub struct StepReport {
     pub parked: u32,
     pub menus_refreshed: u32,
     pub states_updated: u32,
+    /// Venues whose order list (for the kitchen) was fetched.
+    pub lists_refreshed: u32,
     /// Why nothing that depends on a cutoff was done, if so.
     pub clock_doubt: Option<String>,
     /// When the worker should look again at the latest.
@@ -40,6 +42,7 @@ impl StepReport {
             + self.rejected
             + self.reconciled
             + self.states_updated
+            + self.lists_refreshed
             > 0
     }
 }
@@ -65,6 +68,10 @@ pub struct Engine {
     next_menu_refresh: HashMap<String, Timestamp>,
     last_status_poll: HashMap<String, Timestamp>,
     next_bulk_poll: HashMap<String, Timestamp>,
+    /// When each venue's order list for the kitchen is due (vendors that have one).
+    next_list_refresh: HashMap<String, Timestamp>,
+    /// Successful vendor contacts of the running pass, written at its end.
+    contact_ok: HashMap<String, Timestamp>,
 }
 
 impl Engine {
@@ -88,6 +95,8 @@ impl Engine {
             next_menu_refresh: HashMap::new(),
             last_status_poll: HashMap::new(),
             next_bulk_poll: HashMap::new(),
+            next_list_refresh: HashMap::new(),
+            contact_ok: HashMap::new(),
         }
     }
 
@@ -119,6 +128,7 @@ impl Engine {
         self.config = config;
         self.vendors = vendors;
         self.next_menu_refresh.clear();
+        self.next_list_refresh.clear();
     }
 
     /// Asks for a menu refresh of every venue at the next pass.
@@ -135,6 +145,7 @@ impl Engine {
             self.status
                 .update(|s| s.last_error = Some(format!("database: {e}")));
         }
+        self.flush_contacts();
         report.next_wake = self.next_wake();
         self.publish(&report);
         report
@@ -144,6 +155,7 @@ impl Engine {
         if !self.recovered {
             self.recover()?;
             self.recovered = true;
+            self.check_store();
         }
         let now = self.clock.now();
         let trusted = match judge_clock(
@@ -166,9 +178,30 @@ impl Engine {
         if trusted {
             self.expire_overdue(report)?;
             self.drain(report)?;
+            self.refresh_venue_lists(report)?;
             self.poll_states(report)?;
         }
         Ok(())
+    }
+
+    /// The full integrity check, off the UI thread. A problem is logged and shown to the admin;
+    /// the kiosk keeps working (the file is moved aside at the next start).
+    fn check_store(&mut self) {
+        match self.store.full_check() {
+            Ok(None) => log::debug!("database integrity check: ok"),
+            Ok(Some(problem)) => {
+                log::error!(
+                    "database integrity check found a problem ({problem}); the kiosk keeps \
+                     running, the next start moves the file aside"
+                );
+                self.status.update(|s| {
+                    s.last_error = Some(format!(
+                        "database integrity check: {problem} (restart the kiosk)"
+                    ))
+                });
+            }
+            Err(e) => log::warn!("database integrity check could not run: {e}"),
+        }
     }
 
     /// After a crash: an order that was being sent may or may not have arrived (unknown,
@@ -279,6 +312,20 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// The venues whose next time in `schedule` has come (or that have none yet) and that are
+    /// not backed off.
+    fn due_venues(&self, schedule: &HashMap<String, Timestamp>, now: Timestamp) -> Vec<Venue> {
+        self.config
+            .venues
+            .iter()
+            .filter(|v| {
+                schedule.get(&v.key).is_none_or(|t| *t <= now)
+                    && !self.venue_backed_off(&v.key, now)
+            })
+            .cloned()
+            .collect()
     }
 
     fn venue_backed_off(&self, venue: &str, now: Timestamp) -> bool {
@@ -785,6 +832,7 @@ impl Engine {
                     .poll_updates(&mine);
                 match result {
                     Ok(updates) => {
+                        self.vendor_ok(&venue);
                         for u in updates {
                             if self.apply_update(&u, &venue)? {
                                 report.states_updated += 1;
@@ -828,20 +876,94 @@ impl Engine {
         Ok(())
     }
 
+    /// Whether a kitchen display can be shown here (kitchen mode or a kitchen badge): only
+    /// then are the vendors' order lists worth fetching.
+    fn serves_kitchen(&self) -> bool {
+        self.config.kiosk.mode == crate::config::Mode::Kitchen
+            || self.config.badges.iter().any(|b| b.role == Role::Kitchen)
+    }
+
+    /// Fetches each venue's full order list where the vendor has one (Liefersoft), for the
+    /// kitchen view: from yesterday to the last menu day, no more often than the vendor's
+    /// status interval. The same list updates the kiosk's own sent orders, so the bulk status
+    /// poll of that venue is skipped for the interval.
+    fn refresh_venue_lists(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
+        if !self.serves_kitchen() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        for venue in self.due_venues(&self.next_list_refresh, now) {
+            let Some(vendor) = self.vendors.get_mut(&venue.key) else {
+                continue;
+            };
+            let interval = SignedDuration::try_from(vendor.min_status_interval())
+                .unwrap_or(SignedDuration::from_secs(120));
+            let next = now.checked_add(interval).unwrap_or(now);
+            let today = venue.rules.local_date(now);
+            let days: Vec<jiff::civil::Date> = (-1..i64::from(self.config.kiosk.days_ahead.max(1)))
+                .filter_map(|d| today.checked_add(d.days()).ok())
+                .collect();
+            let result = vendor.venue_orders(&days);
+            match result {
+                Ok(None) => {
+                    // No list at this vendor: never ask again (until a reload).
+                    self.next_list_refresh
+                        .insert(venue.key.clone(), Timestamp::MAX);
+                }
+                Ok(Some(list)) => {
+                    self.next_list_refresh.insert(venue.key.clone(), next);
+                    self.next_bulk_poll.insert(venue.key.clone(), next);
+                    self.vendor_ok(&venue.key);
+                    let keep_from = today.checked_sub(7.days()).unwrap_or(today);
+                    self.store.put_day_lists(
+                        &venue.key,
+                        &days,
+                        &list.orders,
+                        now,
+                        list.complete,
+                        keep_from,
+                    )?;
+                    report.lists_refreshed += 1;
+                    report.states_updated += self.apply_own_updates(&venue.key, &list.updates)?;
+                }
+                Err(e) => {
+                    self.next_list_refresh.insert(venue.key.clone(), next);
+                    log::warn!("order list of {} not fetched: {e}", venue.key);
+                    self.vendor_failed(&venue.key, &e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a list's updates to the kiosk's own orders that are sent or confirmed (the
+    /// states a status poll asks about); everything else in the list is other people's.
+    fn apply_own_updates(
+        &mut self,
+        venue: &str,
+        updates: &[RemoteUpdate],
+    ) -> Result<u32, StoreError> {
+        let mut changed = 0;
+        for u in updates {
+            let Some(id) = &u.order_id else { continue };
+            let Some(order) = self.store.order(id)? else {
+                continue;
+            };
+            if order.venue == venue
+                && matches!(order.state, OrderState::Sent | OrderState::Confirmed)
+                && self.apply_remote_state(order, &u.remote)?
+            {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
     /// Refreshes menus that are due (stale-while-revalidate: the cache stays until the new
     /// menu is in).
     fn refresh_menus(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let venues: Vec<Venue> = self.config.venues.clone();
-        for venue in venues {
-            if self
-                .next_menu_refresh
-                .get(&venue.key)
-                .is_some_and(|t| *t > now)
-                || self.venue_backed_off(&venue.key, now)
-            {
-                continue;
-            }
+        for venue in self.due_venues(&self.next_menu_refresh, now) {
             let every = SignedDuration::try_from(self.config.kiosk.menu_refresh)
                 .unwrap_or(SignedDuration::from_mins(30));
             self.next_menu_refresh
@@ -916,9 +1038,17 @@ impl Engine {
 
     fn vendor_ok(&mut self, venue: &str) {
         self.venue_backoff.remove(venue);
-        let now = self.clock.now();
-        if let Err(e) = self.store.record_vendor_ok(venue, now) {
-            log::warn!("could not record vendor contact: {e}");
+        // Written once per pass (`flush_contacts`): a write per call would cost an fsync per
+        // order sent.
+        self.contact_ok.insert(venue.to_string(), self.clock.now());
+    }
+
+    /// Records each venue's last successful contact of this pass.
+    fn flush_contacts(&mut self) {
+        for (venue, at) in std::mem::take(&mut self.contact_ok) {
+            if let Err(e) = self.store.record_vendor_ok(&venue, at) {
+                log::warn!("could not record vendor contact: {e}");
+            }
         }
     }
 
@@ -958,6 +1088,7 @@ impl Engine {
         }
         times.extend(self.next_menu_refresh.values().copied());
         times.extend(self.next_bulk_poll.values().copied());
+        times.extend(self.next_list_refresh.values().copied());
         times.extend(self.venue_backoff.values().map(|b| b.until));
         // Blocked venues push their rows' wake to the end of the backoff.
         let earliest = times.into_iter().min()?;
