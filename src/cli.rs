@@ -102,6 +102,21 @@ pub enum Command {
         #[command(subcommand)]
         action: WebhookAction,
     },
+    /// Send a parked outbox row again (`status` lists the parked rows and their numbers).
+    Retry {
+        /// The outbox row number.
+        row: i64,
+    },
+    /// Give up a parked outbox row for good: an order that never reached the vendor becomes
+    /// rejected ("discarded by an admin"), a parked cancellation leaves its order as it was.
+    /// Cannot be undone, so the row number is asked twice: `discard 12 --confirm 12`.
+    Discard {
+        /// The outbox row number.
+        row: i64,
+        /// The same row number again.
+        #[arg(long)]
+        confirm: Option<i64>,
+    },
     /// Cancel an order on behalf of a badge.
     Cancel {
         #[arg(long)]
@@ -191,7 +206,54 @@ fn execute(cli: &Cli, command: &Command) -> Result<u8, String> {
             crate::admin::bessa_login(&config, venue, badge, &mut std::io::stdin().lock())
         }
         Command::Webhooks { venue, action } => crate::admin::webhooks(&config, venue, action),
+        Command::Retry { row } => with_app(config, clock, |k| retry(k, *row)),
+        Command::Discard { row, confirm } => {
+            if *confirm != Some(*row) {
+                eprintln!(
+                    "canteen-kiosk: refused: discarding cannot be undone; to go ahead, give the \
+                     row number twice: discard {row} --confirm {row}"
+                );
+                return Ok(EXIT_REFUSED);
+            }
+            with_kiosk(config, clock, |k| discard(k, *row))
+        }
     }
+}
+
+/// `retry ROW`: pending again, and one worker pass to send it.
+fn retry(k: &mut Kiosk, row: i64) -> Result<u8, String> {
+    match k.retry_parked(row) {
+        Ok(()) => {
+            println!("outbox row {row} is pending again");
+            Ok(0)
+        }
+        Err(KioskError::NoSuchOrder) => Ok(no_parked_row(row)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `discard ROW --confirm ROW`, logged like the admin screen's discard.
+fn discard(k: &mut Kiosk, row: i64) -> Result<u8, String> {
+    let who = std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .map(|u| format!("command line ({u})"))
+        .unwrap_or_else(|_| "command line".into());
+    match k.discard_parked(row, &who) {
+        Ok(()) => {
+            println!("outbox row {row} discarded");
+            Ok(0)
+        }
+        Err(KioskError::NoSuchOrder) => Ok(no_parked_row(row)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn no_parked_row(row: i64) -> u8 {
+    eprintln!(
+        "canteen-kiosk: refused: outbox row {row} is not parked (`canteen-kiosk status` lists \
+         the parked rows)"
+    );
+    EXIT_REFUSED
 }
 
 fn check_config(path: Option<&Path>) -> u8 {
@@ -357,20 +419,13 @@ fn orders(
     json_out: bool,
 ) -> Result<u8, String> {
     let venue = pick_venue(k, venue)?.clone();
-    let list: Vec<Order> = match badge {
-        Some(b) => k.my_orders(b).map_err(|e| e.to_string())?,
-        None => {
-            let day = date.unwrap_or_else(|| k.today(&venue));
-            k.store()
-                .orders(&crate::store::OrderFilter {
-                    venue: Some(&venue.key),
-                    from_day: Some(day),
-                    to_day: Some(day),
-                    ..Default::default()
-                })
-                .map_err(|e| e.to_string())?
-        }
+    let Some(badge) = badge else {
+        let day = date.unwrap_or_else(|| k.today(&venue));
+        let view = k.kitchen_view(&venue.key, day).map_err(|e| e.to_string())?;
+        print_day(&view, csv, json_out);
+        return Ok(0);
     };
+    let list = k.my_orders(badge).map_err(|e| e.to_string())?;
     if csv {
         print!("{}", crate::kiosk::export::orders_csv(k, &list));
     } else if json_out {
@@ -391,6 +446,62 @@ fn orders(
         }
     }
     Ok(0)
+}
+
+/// A venue's day as the kitchen sees it (the vendor's full list where it has one).
+fn print_day(view: &crate::kiosk::KitchenView, csv: bool, json_out: bool) {
+    use crate::kiosk::KitchenSource;
+    let (source, fetched_at, complete) = match &view.source {
+        KitchenSource::ThisKiosk => ("this_kiosk", None, true),
+        KitchenSource::Vendor {
+            fetched_at,
+            complete,
+        } => ("vendor", Some(fetched_at.to_string()), *complete),
+    };
+    if csv {
+        print!("{}", crate::kiosk::export::day_csv(view));
+    } else if json_out {
+        let rows: Vec<serde_json::Value> = view
+            .pickups
+            .iter()
+            .map(|p| {
+                json!({
+                    "order_id": p.order_id, "name": p.name, "badge": p.badge, "dish": p.dish,
+                    "quantity": p.quantity, "price": p.price.map(|m| m.to_decimal_string()),
+                    "state": p.state.as_str(), "reason": p.reason,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "date": view.day.map(|d| d.to_string()), "source": source,
+                "fetched_at": fetched_at, "complete": complete, "orders": rows,
+            })
+        );
+    } else {
+        match (&view.source, complete) {
+            (KitchenSource::ThisKiosk, _) => println!("# the orders this kiosk knows of"),
+            (KitchenSource::Vendor { .. }, true) => println!(
+                "# all orders of the venue, from the vendor's list as of {}",
+                fetched_at.unwrap_or_default()
+            ),
+            (KitchenSource::Vendor { .. }, false) => println!(
+                "# the vendor's list as of {} (it has more orders than the kiosk reads)",
+                fetched_at.unwrap_or_default()
+            ),
+        }
+        for p in &view.pickups {
+            println!(
+                "{:<24} {:<30} {:>3}  {:<18} {}",
+                p.name,
+                p.dish,
+                p.quantity,
+                p.state.as_str(),
+                p.order_id
+            );
+        }
+    }
 }
 
 fn dish_names(o: &Order) -> String {
@@ -502,10 +613,22 @@ pub fn run_window(cli: &Cli, clock: Arc<dyn Clock>) -> u8 {
     if config.path.is_none() {
         log::info!("demo mode: data in {}", config.kiosk.data_dir.display());
     }
-    let app = match App::start(config, clock) {
-        Ok(a) => a,
-        Err(e) => {
+    // The store (integrity check, roster, worker) and the window system (display connection,
+    // keymap, fonts) do not depend on each other: set them up on two cores at once, so the
+    // first frame waits for the slower of the two, not for both.
+    let starting = std::thread::spawn(move || App::start(config, clock));
+    if let Err(e) = slint::BackendSelector::new().select() {
+        // Opening the window reports it again, with the same words, after the store is safe.
+        log::debug!("window system not ready yet: {e}");
+    }
+    let app = match starting.join() {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => {
             eprintln!("canteen-kiosk: {e}");
+            return EXIT_FAILED;
+        }
+        Err(_) => {
+            eprintln!("canteen-kiosk: starting the store failed unexpectedly");
             return EXIT_FAILED;
         }
     };
@@ -525,6 +648,9 @@ pub fn run_window(cli: &Cli, clock: Arc<dyn Clock>) -> u8 {
             worker: worker.handle.clone(),
             listeners: listeners.clone(),
         };
+        if let Err(e) = reloader.clone().watch_files() {
+            log::warn!("config reload on file change unavailable (SIGHUP still works): {e}");
+        }
         if let Err(e) = reloader.watch_sighup() {
             log::warn!("config reload on SIGHUP unavailable: {e}");
         }
