@@ -54,10 +54,38 @@ pub(crate) fn webhook_url(url: &str) -> Result<String, String> {
     Ok(url.to_string())
 }
 
+/// The zone's TZif file read directly: jiff's database lookup first indexes every directory of
+/// /usr/share/zoneinfo, which costs the start-up more than the one file it needs. Names are
+/// checked first, so nothing outside the database can be read.
+fn zoneinfo_file(name: &str) -> Option<TimeZone> {
+    let plain = |part: &str| {
+        !part.is_empty()
+            && !part.starts_with('.')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+    };
+    if !name.split('/').all(plain) {
+        return None;
+    }
+    let dir = std::env::var_os("TZDIR").unwrap_or_else(|| "/usr/share/zoneinfo".into());
+    let data = std::fs::read(std::path::Path::new(&dir).join(name)).ok()?;
+    TimeZone::tzif(name, &data).ok()
+}
+
 /// An IANA time zone name, with the nearest known name when it looks like a typo.
 pub(crate) fn time_zone(name: &str) -> Result<TimeZone, String> {
+    if let Some(tz) = zoneinfo_file(name) {
+        return Ok(tz);
+    }
     if let Ok(tz) = TimeZone::get(name) {
         return Ok(tz);
+    }
+    if jiff::tz::db().is_definitively_empty() {
+        return Err(format!(
+            "\"{name}\" cannot be looked up: this system has no time zone database \
+             (install the tzdata package: sudo apt-get install tzdata)"
+        ));
     }
     let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
