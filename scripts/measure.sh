@@ -72,32 +72,61 @@ DISPLAY_NO=99
 while [ -e "/tmp/.X11-unix/X$DISPLAY_NO" ] || [ -e "/tmp/.X$DISPLAY_NO-lock" ]; do
     DISPLAY_NO=$((DISPLAY_NO + 1))
 done
-Xvfb ":$DISPLAY_NO" -screen 0 800x480x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+# -fbdir: Xvfb keeps its framebuffer in a file, so the first painted frame can be seen from
+# outside: the moment the file stops being the empty screen it was before the kiosk started.
+mkdir -p "$WORK/fb"
+Xvfb ":$DISPLAY_NO" -screen 0 800x480x24 -fbdir "$WORK/fb" -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
 XVFB_PID=$!
 export DISPLAY=":$DISPLAY_NO"
 for _ in $(seq 100); do
     xdotool getdisplaygeometry >/dev/null 2>&1 && break
     sleep 0.05
 done
+FB="$WORK/fb/Xvfb_screen0"
+cp "$FB" "$WORK/fb-empty"
 
-say "starting the kiosk (demo config) …"
-start_ns=$(date +%s%N)
-RUST_LOG=info "$BIN" >"$WORK/kiosk.log" 2>&1 &
-KIOSK_PID=$!
-mapped_ms=""
-for _ in $(seq 2000); do
-    if xdotool search --onlyvisible --name '^canteen-kiosk$' >/dev/null 2>&1; then
-        mapped_ms=$((($(date +%s%N) - start_ns) / 1000000))
-        break
+# First frame: the median (and the slowest) of FRAMES starts, since one start on a shared
+# machine can be off by tens of ms either way. The last start stays up for RSS and idle CPU.
+FRAMES="${FRAMES:-7}"
+first_frame() { # starts the kiosk, waits for its first painted frame: FRAME_MS (or "")
+    local start_ns
+    FRAME_MS=""
+    start_ns=$(date +%s%N)
+    RUST_LOG=info "$BIN" >"$WORK/kiosk.log" 2>&1 &
+    KIOSK_PID=$!
+    for _ in $(seq 5000); do
+        if ! cmp -s "$FB" "$WORK/fb-empty"; then
+            FRAME_MS=$((($(date +%s%N) - start_ns) / 1000000))
+            return
+        fi
+        kill -0 "$KIOSK_PID" 2>/dev/null || return
+        sleep 0.002 # leave the cores to the kiosk; costs at most 2 ms of resolution
+    done
+}
+say "starting the kiosk (demo config) $FRAMES times …"
+frames=()
+for n in $(seq "$FRAMES"); do
+    first_frame
+    [ -z "$FRAME_MS" ] && break
+    frames+=("$FRAME_MS")
+    if [ "$n" -lt "$FRAMES" ]; then
+        kill "$KIOSK_PID" 2>/dev/null || true
+        wait "$KIOSK_PID" 2>/dev/null || true
+        for _ in $(seq 300); do cmp -s "$FB" "$WORK/fb-empty" && break; sleep 0.01; done
     fi
-    kill -0 "$KIOSK_PID" 2>/dev/null || break
-    sleep 0.005
 done
-# The binary's own figure, once it logs one ("first frame shown after N ms").
-logged_ms() { sed -n 's/.*first frame shown after \([0-9]*\) *ms.*/\1/p' "$WORK/kiosk.log" | head -n1; }
-rss_kb="" hwm_kb="" cpu_pct="" first_logged=""
-if [ -z "$mapped_ms" ]; then
-    say "the kiosk showed no window; its last log lines:"
+painted_ms="" painted_max=""
+if ((${#frames[@]})); then
+    sorted=$(printf '%s\n' "${frames[@]}" | sort -n)
+    painted_ms=$(sed -n "$(((${#frames[@]} + 1) / 2))p" <<<"$sorted")
+    painted_max=$(tail -n1 <<<"$sorted")
+fi
+# The binary's own figures: store opened and window built (the log lines of src/app.rs and
+# src/ui/bridge.rs).
+logged_ms() { sed -n "s/.*$1 after \([0-9]*\) ms.*/\1/p" "$WORK/kiosk.log" | head -n1; }
+rss_kb="" hwm_kb="" cpu_pct="" store_ms="" window_ms=""
+if [ -z "$painted_ms" ]; then
+    say "the kiosk painted nothing; its last log lines:"
     tail -n 5 "$WORK/kiosk.log" >&2
 else
     sleep "$RSS_AFTER"
@@ -111,7 +140,8 @@ else
     t1=$(ticks)
     s1=$(date +%s%N)
     cpu_pct=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v ns=$((s1 - s0)) 'BEGIN {printf "%.2f", 100 * d / hz / (ns / 1e9)}')
-    first_logged="$(logged_ms)"
+    store_ms="$(logged_ms 'opened and checked')"
+    window_ms="$(logged_ms 'window built')"
 fi
 kill "$KIOSK_PID" 2>/dev/null || true
 wait "$KIOSK_PID" 2>/dev/null || true
@@ -153,10 +183,11 @@ printf '\n%s\n' "store: $STORE_LINE"
 printf '%-44s %14s %10s %s\n' "measure" "value" "budget" ""
 row() { printf '%-44s %14s %10s %s\n' "$1" "$2" "$3" "$4"; }
 row "stripped release binary (MB)" "$size_mb" "≤ 15" "$(verdict "$size_mb" 15 le)"
-if [ -n "$first_logged" ]; then
-    row "first frame, logged by the binary (ms)" "$first_logged" "≤ 150" "$(verdict "$first_logged" 150 le)"
-fi
-row "start → window mapped (ms, xdotool poll)" "${mapped_ms:-?}" "≤ 150" "$(verdict "${mapped_ms:-}" 150 le)"
+row "start → first frame, median of ${#frames[@]} (ms)" "${painted_ms:-?}" "≤ 150" "$(verdict "${painted_ms:-}" 150 le)"
+row "  slowest of those starts (ms)" "${painted_max:-?}" "" ""
+row "  all starts (ms)" "$(tr ' ' ',' <<<"${frames[*]:-}")" "" ""
+row "  last start: store opened and checked (ms, log)" "${store_ms:-?}" "" ""
+row "  last start: window built (ms, log)" "${window_ms:-?}" "" ""
 mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 row "RSS after ${RSS_AFTER} s idle (MB)" "$(mb "$rss_kb")" "≤ 30" "$(verdict "$(mb "$rss_kb")" 30 le)"
 row "peak RSS so far (VmHWM, MB)" "$(mb "$hwm_kb")" "" ""

@@ -9,7 +9,21 @@ use crate::sync::{Engine, Listeners, SharedStatus, Worker, WorkerHandle};
 use crate::vendors::{self, Vendor};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Marks the start of the process; `main` calls it first so start-up figures in the log
+/// ("store opened after N ms", "first frame shown after N ms") count from there.
+pub fn mark_start() {
+    STARTED.get_or_init(Instant::now);
+}
+
+/// Milliseconds since [`mark_start`] (since the first call, if `main` did not mark it).
+pub fn ms_since_start() -> u128 {
+    STARTED.get_or_init(Instant::now).elapsed().as_millis()
+}
 
 /// The database path of a config.
 pub fn db_path(config: &Config) -> PathBuf {
@@ -19,6 +33,7 @@ pub fn db_path(config: &Config) -> PathBuf {
 /// Opens the store once (integrity check, migrations, roster), logging what happened.
 pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
     let path = db_path(config);
+    log::debug!("opening the store after {} ms", ms_since_start());
     let (mut store, report) = Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some((aside, reason)) = &report.moved_aside {
         log::error!(
@@ -29,6 +44,11 @@ pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
     store
         .sync_employees(&config.badges)
         .map_err(|e| e.to_string())?;
+    log::info!(
+        "store {} opened and checked after {} ms",
+        path.display(),
+        ms_since_start()
+    );
     Ok((store, report))
 }
 
@@ -77,6 +97,7 @@ impl App {
         .with_status(status.clone());
         let worker = Worker::spawn(engine, clock.clone())
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
+        log::debug!("sync worker started after {} ms", ms_since_start());
         start_webhook_listeners(&config, &worker.handle);
         let kiosk =
             Kiosk::new(config.clone(), store, clock).with_waker(Arc::new(worker.handle.clone()));

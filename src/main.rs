@@ -16,17 +16,5 @@ fn main() -> ExitCode {
     if let Some(dir) = &cli.screenshot {
         return ExitCode::from(cli::screenshots(dir));
     }
-    skip_compose_table();
     ExitCode::from(cli::run_window(&cli, Arc::new(SystemClock::new())))
-}
-
-/// The kiosk has no text entry (the badge reader types digits and Enter), so the locale's
-/// compose table (dead keys, Compose sequences), which libX11 and xkbcommon parse at start
-/// (a 6 000-line file for en_US.UTF-8), is not needed: point them at an empty one, unless
-/// the admin set one.
-fn skip_compose_table() {
-    if std::env::var_os("XCOMPOSEFILE").is_none() {
-        // SAFETY: called before any other thread of the process exists.
-        unsafe { std::env::set_var("XCOMPOSEFILE", "/dev/null") };
-    }
 }

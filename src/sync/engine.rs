@@ -404,6 +404,9 @@ impl Engine {
         match result {
             Ok(remote) => {
                 self.vendor_ok(&venue.key);
+                // The answer is as fresh as a status poll: the first poll comes one status
+                // interval later, not in this same pass.
+                self.last_status_poll.insert(order.id.clone(), now);
                 order
                     .apply(OrderEvent::Accepted, now)
                     .expect("sending → sent");
@@ -798,6 +801,12 @@ impl Engine {
             states: Some(&[OrderState::Sent, OrderState::Confirmed]),
             ..Default::default()
         })?;
+        // Forget the poll times of orders that are no longer polled (the map would grow by
+        // every order the kiosk ever sent).
+        let live_ids: std::collections::HashSet<&str> =
+            live.iter().map(|o| o.id.as_str()).collect();
+        self.last_status_poll
+            .retain(|id, _| live_ids.contains(id.as_str()));
         let venues: Vec<String> = self.config.venues.iter().map(|v| v.key.clone()).collect();
         for venue in venues {
             if self.venue_backed_off(&venue, now) {

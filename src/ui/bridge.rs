@@ -30,6 +30,9 @@ pub const LOGOUT_WARNING_SECONDS: u32 = 10;
 pub const NOTICE_SECONDS: u32 = 8;
 
 /// The kiosk screen with its state. Keep it alive while the window runs.
+/// Today's dishes the idle screen shows at most (it clips to what fits anyway).
+const IDLE_PREVIEW_DISHES: usize = 20;
+
 pub struct KioskUi {
     window: AppWindow,
     inner: Rc<Inner>,
@@ -110,7 +113,12 @@ pub(super) fn set_rows<T: Clone + PartialEq + 'static>(model: &VecModel<T>, rows
 impl KioskUi {
     /// Creates the window (not yet shown) and fills it from the kiosk.
     pub fn new(kiosk: Kiosk, status: SharedStatus) -> Result<KioskUi, slint::PlatformError> {
+        log::debug!(
+            "creating the window after {} ms",
+            crate::app::ms_since_start()
+        );
         let window = AppWindow::new()?;
+        log::debug!("window created after {} ms", crate::app::ms_since_start());
         let (sender, changes) = channel();
         let config = kiosk.config().clone();
         let m = Models {
@@ -248,6 +256,10 @@ impl KioskUi {
 
     /// Shows the window and runs the event loop until it is closed.
     pub fn run(&self) -> Result<(), slint::PlatformError> {
+        log::info!(
+            "window built after {} ms; showing it",
+            crate::app::ms_since_start()
+        );
         self.window.run()
     }
 }
@@ -691,11 +703,15 @@ impl Inner {
             }
         };
         let (currency, lang) = self.currency_lang();
+        // The idle screen previews as many of today's dishes as fit (about 8 at 800×480, 16 at
+        // 1280×800); laying out all of a big canteen's 150+ would cost the first frame for rows
+        // nobody sees. The menu screen lists them all.
         let dishes = today
             .as_ref()
             .map(|d| {
                 d.dishes
                     .iter()
+                    .take(IDLE_PREVIEW_DISHES)
                     .map(|a| models::dish(a, &currency, lang))
                     .collect()
             })

@@ -135,7 +135,11 @@ impl Kitchen {
             .map(|p| PickupRow {
                 order_id: p.order_id.as_str().into(),
                 name: p.name.as_str().into(),
-                dish: p.dish.as_str().into(),
+                dish: if p.quantity > 1 {
+                    format!("{} × {}", p.quantity, p.dish).into()
+                } else {
+                    p.dish.as_str().into()
+                },
                 status: models::status(p.state),
                 reason: p.reason.clone().unwrap_or_default().into(),
                 changed: self.changed.contains(&p.order_id),

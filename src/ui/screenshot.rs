@@ -8,7 +8,9 @@
 use super::KioskUi;
 use super::generated::{Api, Screen};
 use crate::config::{Config, Language};
-use crate::domain::{Clock, ManualClock, Order, OrderEvent, OrderLine};
+use crate::domain::{
+    Clock, ListedLine, ListedOrder, ManualClock, Order, OrderEvent, OrderLine, OrderState,
+};
 use crate::kiosk::Kiosk;
 use crate::store::{OutboxChange, OutboxKind, OutboxStatus, Store};
 use crate::sync::{Change, Listeners, SharedStatus};
@@ -375,6 +377,53 @@ impl Scenario {
         self.api().invoke_discard_tapped(row.id as i32);
         self.shoot("discard-confirm", dir, out)?;
         self.api().invoke_close_sheet();
+        self.api().invoke_logout();
+
+        // The kitchen where the vendor lists every order of the venue (Liefersoft): two
+        // orders from the platform's web shop beside the kiosk's own.
+        self.kitchen_with_vendor_list(day, dir, out)
+    }
+
+    fn kitchen_with_vendor_list(
+        &mut self,
+        day: jiff::civil::Date,
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+    ) -> Result<(), String> {
+        let menu = self
+            .worker
+            .menu_day("demo", day)
+            .map_err(|e| e.to_string())?
+            .ok_or("no menu")?;
+        let listed = |ref_id: &str, customer: &str, row: usize, quantity: u32| {
+            let article = menu.menu.articles.get(row)?;
+            Some(ListedOrder {
+                ref_id: ref_id.into(),
+                day,
+                customer: customer.into(),
+                state: OrderState::Confirmed,
+                raw_status: "PROCESSING".into(),
+                reason: None,
+                lines: vec![ListedLine {
+                    name: article.name.clone(),
+                    quantity,
+                    unit_price: Some(article.price),
+                }],
+            })
+        };
+        let web: Vec<ListedOrder> = [
+            listed("web-1", "Erika Muster", 0, 2),
+            listed("web-2", "Jonas Weber", 2, 1),
+        ]
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or("no such dish")?;
+        let now = self.clock.now();
+        self.worker
+            .put_day_lists("demo", &[day], &web, now, true, day)
+            .map_err(|e| e.to_string())?;
+        self.ui.badge("9001");
+        self.shoot("kitchen-vendor-list", dir, out)?;
         self.api().invoke_logout();
         Ok(())
     }
