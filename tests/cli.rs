@@ -39,6 +39,17 @@ fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
 }
 
+/// The order `id` in the output of `orders --badge B --json`.
+fn badge_order(out: &Output, id: &str) -> serde_json::Value {
+    json(out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .unwrap_or_else(|| panic!("order {id} not listed: {}", stdout(out)))
+        .clone()
+}
+
 #[test]
 fn the_demo_orders_and_cancels_from_the_command_line() {
     let home = temp_dir("demo");
@@ -78,13 +89,7 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
     assert_eq!(order["badge"], "1001");
 
     // The worker pass at the end of `order` sent it to the simulated vendor.
-    let mine = json(&demo(&home, &["orders", "--badge", "1001", "--json"]));
-    let found = mine
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["id"] == id.as_str())
-        .unwrap();
+    let found = badge_order(&demo(&home, &["orders", "--badge", "1001", "--json"]), &id);
     // The demo kitchen confirms at its first status look, which may be the same pass.
     assert!(
         found["state"] == "sent" || found["state"] == "confirmed",
@@ -105,13 +110,7 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
         &["cancel", "--badge", "1001", "--order", &id, "--json"],
     );
     assert!(cancelled.status.success(), "{}", stderr(&cancelled));
-    let mine = json(&demo(&home, &["orders", "--badge", "1001", "--json"]));
-    let found = mine
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["id"] == id.as_str())
-        .unwrap();
+    let found = badge_order(&demo(&home, &["orders", "--badge", "1001", "--json"]), &id);
     assert_eq!(found["state"], "cancelled");
 
     let status = json(&demo(&home, &["status", "--json"]));
@@ -311,9 +310,6 @@ fn parked_rows_are_retried_and_discarded_from_the_command_line() {
         .unwrap()
         .to_string();
     let order = |tag: &str| {
-        let bad_login =
-            support::server::Reply::json(401, r#"{"status":401,"message":"Bad credentials"}"#);
-        fake.inject(support::server::Fault::instead("POST", "/login", bad_login));
         let out = with_config(
             &config,
             &[
@@ -323,8 +319,10 @@ fn parked_rows_are_retried_and_discarded_from_the_command_line() {
         assert!(out.status.success(), "{tag}: {}", stderr(&out));
         json(&out)["id"].as_str().unwrap().to_string()
     };
-    // The menu (a file for Liefersoft) is cached by the first sync pass.
+    // The menu (a file for Liefersoft) is cached by the first sync pass. Then the platform
+    // refuses the kiosk's login: both orders park at once (a credential error).
     assert!(with_config(&config, &["sync", "--once"]).status.success());
+    fake.refuse_logins(true);
     let first = order("first");
     let second = order("second");
     let status = json(&with_config(&config, &["status", "--json"]));
@@ -353,22 +351,12 @@ fn parked_rows_are_retried_and_discarded_from_the_command_line() {
     assert_eq!(wrong.status.code(), Some(1));
     let done = with_config(&config, &["discard", &first_row, "--confirm", &first_row]);
     assert!(done.status.success(), "{}", stderr(&done));
-    let mine = json(&with_config(
-        &config,
-        &["orders", "--badge", "1001", "--json"],
-    ));
-    let state = |id: &str| {
-        mine.as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["id"] == id)
-            .unwrap()["state"]
-            .clone()
-    };
-    assert_eq!(state(&first), "rejected");
+    let mine = with_config(&config, &["orders", "--badge", "1001", "--json"]);
+    assert_eq!(badge_order(&mine, &first)["state"], "rejected");
     assert!(fake.orders().is_empty(), "nothing reached the platform yet");
 
     // The credentials are fine again: a retry sends the second order, once.
+    fake.refuse_logins(false);
     let retried = with_config(&config, &["retry", &second_row]);
     assert!(retried.status.success(), "{}", stderr(&retried));
     let sent: Vec<String> = fake.orders().iter().map(|o| o.order_id.clone()).collect();

@@ -40,6 +40,8 @@ pub struct LsState {
     /// Tokens currently accepted.
     pub valid_tokens: Vec<String>,
     pub logins: usize,
+    /// Every login is refused (credentials revoked on the platform).
+    pub refuse_logins: bool,
     pub orders: Vec<LsOrder>,
     /// (id, url, secret)
     pub webhooks: Vec<(String, String, String)>,
@@ -83,6 +85,7 @@ impl LiefersoftFake {
             token_ttl: 300,
             valid_tokens: Vec::new(),
             logins: 0,
+            refuse_logins: false,
             orders: Vec::new(),
             webhooks: Vec::new(),
             next: 1,
@@ -111,6 +114,11 @@ impl LiefersoftFake {
 
     pub fn logins(&self) -> usize {
         self.state.lock().unwrap().logins
+    }
+
+    /// While `refuse`, every login gets 401 (the kiosk's credentials were revoked).
+    pub fn refuse_logins(&self, refuse: bool) {
+        self.state.lock().unwrap().refuse_logins = refuse;
     }
 
     /// The platform forgets every token: the next call gets 401.
@@ -175,6 +183,9 @@ impl LiefersoftFake {
 fn handle(state: &Mutex<LsState>, req: &Recorded) -> Reply {
     let mut s = state.lock().unwrap();
     if req.is("POST", "/login") {
+        if s.refuse_logins {
+            return Reply::json(401, r#"{"status":401,"message":"Bad credentials"}"#);
+        }
         return login(&mut s, req);
     }
     let authorised = req
