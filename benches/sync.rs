@@ -6,12 +6,8 @@ mod support;
 
 use canteen_kiosk::bench_data;
 use canteen_kiosk::domain::{Clock, SystemClock};
-use canteen_kiosk::sync::Engine;
-use canteen_kiosk::vendors::Vendor;
-use canteen_kiosk::vendors::demo::DemoVendor;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::Timestamp;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::Scratch;
@@ -34,19 +30,9 @@ fn drain(c: &mut Criterion) {
                 let run = Scratch::new(&format!("drain-{i}"));
                 let config = Arc::new(support::copy_store(template.path(), run.path()));
                 let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-                let mut store = support::connect(&config);
-                bench_data::queue_orders(&mut store, &config, clock.now(), ORDERS, 3).unwrap();
-                let vendors: HashMap<String, Box<dyn Vendor>> = config
-                    .venues
-                    .iter()
-                    .map(|v| {
-                        (
-                            v.key.clone(),
-                            Box::new(DemoVendor::new(v)) as Box<dyn Vendor>,
-                        )
-                    })
-                    .collect();
-                let mut engine = Engine::new(config.clone(), store, clock, vendors);
+                let store = support::connect(&config);
+                let mut engine =
+                    bench_data::drain_engine(config.clone(), store, clock, ORDERS).unwrap();
                 let t = Instant::now();
                 let mut sent = 0;
                 for _ in 0..20 {

@@ -17,11 +17,7 @@ use canteen_kiosk::config::{self, Config};
 use canteen_kiosk::domain::{Clock, ManualClock, SystemClock};
 use canteen_kiosk::kiosk::Kiosk;
 use canteen_kiosk::store::Store;
-use canteen_kiosk::sync::Engine;
-use canteen_kiosk::vendors::Vendor;
-use canteen_kiosk::vendors::demo::DemoVendor;
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -128,19 +124,9 @@ fn menu(config: Config, n: usize) -> Result<String, String> {
 fn drain(config: Config, n: usize) -> Result<String, String> {
     let config = Arc::new(config);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-    let mut store = open(&config)?;
-    bench_data::queue_orders(&mut store, &config, clock.now(), n, 3).map_err(|e| e.to_string())?;
-    let vendors: HashMap<String, Box<dyn Vendor>> = config
-        .venues
-        .iter()
-        .map(|v| {
-            (
-                v.key.clone(),
-                Box::new(DemoVendor::new(v)) as Box<dyn Vendor>,
-            )
-        })
-        .collect();
-    let mut engine = Engine::new(config.clone(), store, clock, vendors);
+    let store = open(&config)?;
+    let mut engine =
+        bench_data::drain_engine(config.clone(), store, clock, n).map_err(|e| e.to_string())?;
     let t = Instant::now();
     let mut sent = 0;
     let mut passes = 0;

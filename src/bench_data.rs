@@ -308,6 +308,28 @@ pub fn queue_orders(
     })
 }
 
+/// The drain set-up of the benches and probes: `n` queued orders (see [`queue_orders`]) and a
+/// sync engine on the store with the in-process simulated vendor for every venue, which
+/// answers at once (so the measured time is the kiosk's own).
+pub fn drain_engine(
+    config: std::sync::Arc<Config>,
+    mut store: Store,
+    clock: std::sync::Arc<dyn crate::domain::Clock>,
+    n: usize,
+) -> Result<crate::sync::Engine, StoreError> {
+    queue_orders(&mut store, &config, clock.now(), n, 3)?;
+    let vendors = config
+        .venues
+        .iter()
+        .map(|v| {
+            let vendor: Box<dyn crate::vendors::Vendor> =
+                Box::new(crate::vendors::demo::DemoVendor::new(v));
+            (v.key.clone(), vendor)
+        })
+        .collect();
+    Ok(crate::sync::Engine::new(config, store, clock, vendors))
+}
+
 /// Replaces the cached menu of `day` with one of `dishes` dishes (the render budget's
 /// "60 dishes on a day").
 pub fn put_day(
