@@ -798,7 +798,7 @@ impl Engine {
             .min();
         let live = self.store.orders(&crate::store::OrderFilter {
             from_day: since.and_then(|d| d.checked_sub(jiff::ToSpan::days(1)).ok()),
-            states: Some(&[OrderState::Sent, OrderState::Confirmed]),
+            states: Some(&POLLED_STATES),
             ..Default::default()
         })?;
         // Forget the poll times of orders that are no longer polled (the map would grow by
@@ -815,8 +815,7 @@ impl Engine {
             let Some(vendor) = self.vendors.get_mut(&venue) else {
                 continue;
             };
-            let interval = SignedDuration::try_from(vendor.min_status_interval())
-                .unwrap_or(SignedDuration::from_secs(120));
+            let interval = status_interval(vendor.as_ref());
             let mine: Vec<Order> = live
                 .iter()
                 .filter(|o| {
@@ -905,8 +904,7 @@ impl Engine {
             let Some(vendor) = self.vendors.get_mut(&venue.key) else {
                 continue;
             };
-            let interval = SignedDuration::try_from(vendor.min_status_interval())
-                .unwrap_or(SignedDuration::from_secs(120));
+            let interval = status_interval(vendor.as_ref());
             let next = now.checked_add(interval).unwrap_or(now);
             let today = venue.rules.local_date(now);
             let days: Vec<jiff::civil::Date> = (-1..i64::from(self.config.kiosk.days_ahead.max(1)))
@@ -959,7 +957,7 @@ impl Engine {
                 continue;
             };
             if order.venue == venue
-                && matches!(order.state, OrderState::Sent | OrderState::Confirmed)
+                && POLLED_STATES.contains(&order.state)
                 && self.apply_remote_state(order, &u.remote)?
             {
                 changed += 1;
@@ -1131,6 +1129,14 @@ impl Engine {
             self.listeners.notify(Change::Status);
         }
     }
+}
+
+/// The states whose orders the worker asks vendors about (status polls and order lists).
+const POLLED_STATES: [OrderState; 2] = [OrderState::Sent, OrderState::Confirmed];
+
+/// How often a vendor may be asked about an order's state (its documented limit).
+fn status_interval(vendor: &dyn Vendor) -> SignedDuration {
+    SignedDuration::try_from(vendor.min_status_interval()).unwrap_or(SignedDuration::from_secs(120))
 }
 
 /// The vendor could not be reached or asked us to wait: nothing arrived.
