@@ -238,8 +238,7 @@ fn listed_pickups<'a>(list: &'a DayList, own: &'a [Order]) -> impl Iterator<Item
                 quantity: line.quantity,
                 price: line
                     .unit_price
-                    .and_then(|p| p.cents().checked_mul(i64::from(line.quantity)))
-                    .map(Money::from_cents),
+                    .and_then(|p| p.checked_mul_qty(line.quantity)),
                 state: l.state,
                 reason: l.reason.clone(),
             })
