@@ -9,9 +9,14 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::iter::Sum;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Sub};
 
 /// An amount of money in minor units (cents). The currency is the venue's.
+///
+/// Arithmetic saturates at the bounds of `i64` cents (±92 quadrillion euros): only a broken
+/// menu or vendor answer gets there, and a saturated, visibly absurd amount (which a vendor
+/// refuses) beats a panic in the middle of a sync pass or a silently wrapped, plausible one.
+/// Where an unknown amount is the better answer, use [`Money::checked_mul_qty`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money(i64);
 
@@ -148,8 +153,15 @@ impl Money {
         serde_json::value::RawValue::from_string(text).expect("a formatted decimal is valid JSON")
     }
 
+    /// A line's total, or `None` when it does not fit (shown as "no price").
     pub fn checked_mul_qty(self, qty: u32) -> Option<Money> {
         self.0.checked_mul(i64::from(qty)).map(Money)
+    }
+
+    /// A line's total, saturated at the bounds (see [`Money`]): for totals that must be a
+    /// number, such as an order's sum or a vendor's wire field.
+    pub fn saturating_mul_qty(self, qty: u32) -> Money {
+        Money(self.0.saturating_mul(i64::from(qty)))
     }
 
     /// Human form for the screen: `5,50 €` style is left to the UI's locale; this is `5.50`.
@@ -218,21 +230,14 @@ impl fmt::Display for Percent {
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
-    }
-}
-
-impl Mul<u32> for Money {
-    type Output = Money;
-    fn mul(self, rhs: u32) -> Money {
-        Money(self.0 * i64::from(rhs))
+        Money(self.0.saturating_sub(rhs.0))
     }
 }
 
@@ -350,6 +355,30 @@ mod tests {
         assert_eq!(options.to_decimal_string(), "38.99");
         assert_eq!((items + options).to_decimal_string(), "141.88");
         // Floats would have said 141.88000000000002 or similar; we never go there.
+    }
+
+    #[test]
+    fn line_totals_never_overflow() {
+        let huge = Money::from_cents(i64::MAX / 2);
+        assert_eq!(huge.checked_mul_qty(3), None);
+        assert_eq!(huge.saturating_mul_qty(3), Money::from_cents(i64::MAX));
+        assert_eq!(
+            Money::from_cents(-(i64::MAX / 2)).saturating_mul_qty(3),
+            Money::from_cents(i64::MIN)
+        );
+        assert_eq!(
+            Money::from_cents(250).saturating_mul_qty(2),
+            Money::from_cents(500)
+        );
+        // A saturated line still sums without a panic.
+        let sum: Money = [huge.saturating_mul_qty(3), Money::from_cents(1)]
+            .into_iter()
+            .sum();
+        assert_eq!(sum, Money::from_cents(i64::MAX));
+        assert_eq!(
+            Money::from_cents(i64::MIN) - Money::from_cents(1),
+            Money::from_cents(i64::MIN)
+        );
     }
 
     #[test]

@@ -239,7 +239,7 @@ pub struct OrderLine {
 
 impl OrderLine {
     pub fn total(&self) -> Money {
-        self.unit_price * self.quantity
+        self.unit_price.saturating_mul_qty(self.quantity)
     }
 }
 

@@ -243,7 +243,10 @@ pub struct MesaTotals {
 }
 
 pub fn totals(lines: &[MesaLine]) -> MesaTotals {
-    let items: Money = lines.iter().map(|l| l.unit_price * l.quantity).sum();
+    let items: Money = lines
+        .iter()
+        .map(|l| l.unit_price.saturating_mul_qty(l.quantity))
+        .sum();
     let other_fees: Money = lines.iter().map(options_total).sum();
     let discount = Money::ZERO;
     MesaTotals {
@@ -255,7 +258,10 @@ pub fn totals(lines: &[MesaLine]) -> MesaTotals {
 }
 
 fn options_total(line: &MesaLine) -> Money {
-    line.options.iter().map(|o| o.unit_price * o.quantity).sum()
+    line.options
+        .iter()
+        .map(|o| o.unit_price.saturating_mul_qty(o.quantity))
+        .sum()
 }
 
 /// Items and options numbered 1, 2, … in document order (`id` = `index`, as in the example).
@@ -283,7 +289,7 @@ fn wire_items(lines: &[MesaLine], currency: &str) -> Vec<Item> {
                         quantity: o.quantity,
                         unit_price: price(o.unit_price, currency),
                         original_price: price(o.unit_price, currency),
-                        total_price: price(o.unit_price * o.quantity, currency),
+                        total_price: price(o.unit_price.saturating_mul_qty(o.quantity), currency),
                         production_point: o.production_point.clone(),
                     }
                 })
@@ -298,7 +304,7 @@ fn wire_items(lines: &[MesaLine], currency: &str) -> Vec<Item> {
                 special_instructions: l.special_instructions.clone(),
                 unit_price: price(l.unit_price, currency),
                 options_price: price(options_total(l), currency),
-                total_price: price(l.unit_price * l.quantity, currency),
+                total_price: price(l.unit_price.saturating_mul_qty(l.quantity), currency),
                 options,
             }
         })
