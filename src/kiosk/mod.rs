@@ -23,60 +23,42 @@ pub trait Waker: Send + Sync {
 }
 
 /// Why an order or a cancellation was not taken. Each says what the employee can do.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum KioskError {
+    #[error("this badge is not registered at this kiosk")]
     UnknownBadge,
+    #[error("no venue {0:?} in the config")]
     UnknownVenue(String),
     /// The dish is not (or no longer) on that day's menu.
+    #[error("that dish is not on this day's menu")]
     NoSuchDish,
+    #[error("that dish is sold out")]
     SoldOut,
     /// The order cutoff passed at this instant.
-    OrderClosed {
-        until: Timestamp,
-    },
-    CancelClosed {
-        until: Option<Timestamp>,
-    },
+    #[error("ordering for that day closed at {until}")]
+    OrderClosed { until: Timestamp },
+    #[error(fmt = cancel_closed)]
+    CancelClosed { until: Option<Timestamp> },
     /// The order cannot be cancelled in its state (already cancelled, rejected, …).
+    #[error("an order that is {0} cannot be cancelled")]
     NotCancellable(OrderState),
+    #[error("no such order")]
     NoSuchOrder,
     /// The badge does not own the order.
+    #[error("that order belongs to another badge")]
     NotYours,
-    Store(StoreError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// The day's menu or serving time could not be computed (bad config).
+    #[error("{0}")]
     Cutoff(String),
 }
 
-impl fmt::Display for KioskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KioskError::UnknownBadge => f.write_str("this badge is not registered at this kiosk"),
-            KioskError::UnknownVenue(v) => write!(f, "no venue {v:?} in the config"),
-            KioskError::NoSuchDish => f.write_str("that dish is not on this day's menu"),
-            KioskError::SoldOut => f.write_str("that dish is sold out"),
-            KioskError::OrderClosed { until } => {
-                write!(f, "ordering for that day closed at {until}")
-            }
-            KioskError::CancelClosed { until: Some(t) } => {
-                write!(f, "cancelling closed at {t}")
-            }
-            KioskError::CancelClosed { until: None } => {
-                f.write_str("this canteen does not allow cancelling")
-            }
-            KioskError::NotCancellable(s) => write!(f, "an order that is {s} cannot be cancelled"),
-            KioskError::NoSuchOrder => f.write_str("no such order"),
-            KioskError::NotYours => f.write_str("that order belongs to another badge"),
-            KioskError::Store(e) => write!(f, "{e}"),
-            KioskError::Cutoff(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for KioskError {}
-
-impl From<StoreError> for KioskError {
-    fn from(e: StoreError) -> Self {
-        KioskError::Store(e)
+/// No cutoff at all means the canteen never takes a cancellation.
+fn cancel_closed(until: &Option<Timestamp>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match until {
+        Some(t) => write!(f, "cancelling closed at {t}"),
+        None => f.write_str("this canteen does not allow cancelling"),
     }
 }
 

@@ -16,54 +16,28 @@ pub use orders::{HistoryEntry, OrderFilter};
 pub use outbox::{OutboxChange, OutboxKind, OutboxRow, OutboxStatus};
 
 use jiff::Timestamp;
-use rusqlite::Connection;
-use std::fmt;
+use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The database file's name inside the data dir.
 pub const FILE_NAME: &str = "kiosk.sqlite3";
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    Sqlite(rusqlite::Error),
-    Io(std::io::Error),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database file: {0}")]
+    Io(#[from] std::io::Error),
     /// A row that cannot be read back (a bad date, an unknown state): names the table and row.
+    #[error("database content: {0}")]
     Corrupt(String),
     /// The file is newer than this program.
-    TooNew {
-        found: u32,
-        supported: u32,
-    },
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::Sqlite(e) => write!(f, "database: {e}"),
-            StoreError::Io(e) => write!(f, "database file: {e}"),
-            StoreError::Corrupt(m) => write!(f, "database content: {m}"),
-            StoreError::TooNew { found, supported } => write!(
-                f,
-                "the database has schema version {found}, but this program knows only up to \
-                 {supported}: it was written by a newer canteen-kiosk"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e)
-    }
-}
-
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e)
-    }
+    #[error(
+        "the database has schema version {found}, but this program knows only up to \
+         {supported}: it was written by a newer canteen-kiosk"
+    )]
+    TooNew { found: u32, supported: u32 },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -137,13 +111,8 @@ impl Store {
     fn open_checked(path: &Path) -> Result<Connection> {
         let conn = Connection::open(path)?;
         configure(&conn)?;
-        let found = schema::version(&conn)?;
-        if found > schema::CURRENT_VERSION {
-            return Err(StoreError::TooNew {
-                found,
-                supported: schema::CURRENT_VERSION,
-            });
-        }
+        // Refused before the integrity check: a newer program's file is never moved aside.
+        refuse_newer(schema::version(&conn)?)?;
         // quick_check (b-tree structure, every page; 15 ms on the large store) keeps the first
         // frame fast; the full integrity_check (also index contents; 50 ms) runs in the sync
         // worker after start. If that one found a problem, it left a marker and the full
@@ -176,11 +145,17 @@ impl Store {
         Ok(Some(verdict))
     }
 
-    /// Applies migrations in one transaction; returns the version found.
+    /// Reads the version and applies migrations in one immediate transaction; returns the
+    /// version found. Immediate takes the write lock before the read, so of two processes
+    /// opening the file at once (the kiosk and a CLI command) one migrates and the other
+    /// waits (busy timeout), then finds the file current.
     fn migrate(&mut self) -> Result<u32> {
-        let found = schema::version(&self.conn)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found = schema::version(&tx)?;
+        refuse_newer(found)?;
         if found < schema::CURRENT_VERSION {
-            let tx = self.conn.transaction()?;
             schema::upgrade(&tx, found)?;
             tx.commit()?;
             log::info!(
@@ -215,6 +190,17 @@ impl Store {
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// A file written by a newer program is refused, never touched.
+fn refuse_newer(found: u32) -> Result<()> {
+    if found > schema::CURRENT_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: schema::CURRENT_VERSION,
+        });
+    }
+    Ok(())
 }
 
 /// Pragmas are set outside any transaction (SQLite ignores some inside one).
