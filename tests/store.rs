@@ -3,16 +3,20 @@
 use canteen_kiosk::domain::{
     ListedLine, ListedOrder, Money, Order, OrderEvent, OrderLine, OrderState, Percent,
 };
-use canteen_kiosk::store::{OutboxChange, OutboxKind, OutboxStatus, Store, schema};
+use canteen_kiosk::store::{
+    FILE_NAME, OpenReport, OrderFilter, OutboxChange, OutboxKind, OutboxStatus, Store, schema,
+};
 use canteen_kiosk::vendors::demo::demo_menu_day;
 use jiff::Timestamp;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier};
+use tempfile::TempDir;
 
-fn temp_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ck-store-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("kiosk.sqlite3")
+/// A fresh data dir (removed when the guard drops) and the database path in it.
+fn temp_db() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    (dir, path)
 }
 
 fn ts(s: &str) -> Timestamp {
@@ -47,7 +51,7 @@ fn order(id: &str) -> Order {
 
 #[test]
 fn a_new_file_gets_the_current_schema_and_the_pragmas() {
-    let path = temp_db("new");
+    let (_dir, path) = temp_db();
     let (store, report) = Store::open(&path).unwrap();
     assert_eq!(report.found_version, 0);
     assert_eq!(report.moved_aside, None);
@@ -60,36 +64,150 @@ fn a_new_file_gets_the_current_schema_and_the_pragmas() {
     assert_eq!(schema::version(&conn).unwrap(), schema::CURRENT_VERSION);
 }
 
-#[test]
-fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_orders() {
-    let path = temp_db("v1");
-    {
-        // Written exactly as the first release wrote it.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(schema::V1).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
-        conn.execute(
-            "INSERT INTO orders (id, venue, badge, day, serving, state, created_at, updated_at)
-             VALUES ('old-1', 'demo', '1001', '2026-11-23', 1795431600, 'sent', 1795420000, 1795420000)",
-            [],
-        )
+/// The fixture of an old schema version: the DDL that version's code ran and a morning's
+/// rows, loaded into a fresh file exactly as that code left it.
+fn old_file(version: u32) -> (TempDir, PathBuf) {
+    let (dir, path) = temp_db();
+    let sql = std::fs::read_to_string(fixture(version)).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&sql).unwrap();
+    assert_eq!(schema::version(&conn).unwrap(), version);
+    (dir, path)
+}
+
+fn fixture(version: u32) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema/v{version}.sql"))
+}
+
+/// Tables, indexes and their SQL: an upgraded file must end up like a new one.
+fn schema_of(path: &Path) -> Vec<(String, String, Option<String>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
         .unwrap();
-        conn.execute(
-            "INSERT INTO order_lines VALUES ('old-1', 0, 'D101', 'Soup', 1, 250, NULL)",
-            [],
-        )
-        .unwrap();
-    }
-    let (mut store, report) = Store::open(&path).unwrap();
-    assert_eq!(report.found_version, 1);
-    let old = store
-        .order("old-1")
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
-        .expect("the old order is still there");
-    assert_eq!(old.state, OrderState::Sent);
-    assert_eq!(old.total(), Money::from_cents(250));
-    // The version 2 tables work on the upgraded file.
-    let mut o = old.clone();
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// Opens the fixture of `version` with this code: upgraded to the current schema, every row
+/// still there and readable, and every newer table usable.
+fn an_old_file_is_upgraded_and_keeps_its_rows(version: u32) {
+    let (_dir, path) = old_file(version);
+    let (mut store, report) = Store::open(&path).unwrap();
+    let found = OpenReport {
+        found_version: version,
+        moved_aside: None,
+    };
+    assert_eq!(report, found);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(schema::version(&conn).unwrap(), schema::CURRENT_VERSION);
+    let (_new_dir, new_path) = temp_db();
+    Store::open(&new_path).unwrap();
+    assert_eq!(schema_of(&path), schema_of(&new_path));
+    the_mornings_orders_are_there(&store);
+    the_mornings_outbox_menus_and_meta_are_there(&store);
+    if version >= 2 {
+        the_mornings_history_is_there(&store);
+    }
+    every_table_takes_new_rows(&mut store);
+}
+
+fn the_mornings_orders_are_there(store: &Store) {
+    let orders = store.orders(&OrderFilter::default()).unwrap();
+    let states: Vec<(&str, OrderState)> = orders.iter().map(|o| (o.id.as_str(), o.state)).collect();
+    assert_eq!(
+        states,
+        [
+            ("o-queued", OrderState::Queued),
+            ("o-sending", OrderState::Sending),
+            ("o-sent", OrderState::Sent),
+            ("o-confirmed", OrderState::Confirmed),
+            ("o-cancelling", OrderState::CancelRequested),
+            ("o-cancelled", OrderState::Cancelled),
+            ("o-rejected", OrderState::Rejected),
+            ("o-unknown", OrderState::Unknown),
+        ]
+    );
+    let sent = store.order("o-sent").unwrap().unwrap();
+    assert_eq!(sent.lines.len(), 2);
+    assert_eq!(sent.total(), Money::from_cents(790 + 2 * 250));
+    assert_eq!(sent.vendor_ref.as_deref(), Some("V-1001"));
+    assert_eq!(sent.serving, ts("2026-11-23T11:30:00Z"));
+    let cancelling = store.order("o-cancelling").unwrap().unwrap();
+    assert_eq!(cancelling.state_before_cancel, Some(OrderState::Confirmed));
+    let rejected = store.order("o-rejected").unwrap().unwrap();
+    assert_eq!(rejected.reason.as_deref(), Some("sold out at the kitchen"));
+}
+
+fn the_mornings_outbox_menus_and_meta_are_there(store: &Store) {
+    let count = |s| store.outbox_rows(s).unwrap().len();
+    assert_eq!(count(OutboxStatus::Pending), 2);
+    assert_eq!(count(OutboxStatus::InFlight), 1);
+    assert_eq!(count(OutboxStatus::Parked), 1);
+    assert_eq!(count(OutboxStatus::Done), 5);
+    let cancel = store.outbox_row(6).unwrap().unwrap();
+    assert_eq!((cancel.kind, cancel.attempts), (OutboxKind::Cancel, 2));
+    assert_eq!(
+        cancel.last_error.as_deref(),
+        Some("vendor unreachable: timed out")
+    );
+    let parked = store.outbox_rows(OutboxStatus::Parked).unwrap();
+    assert_eq!(parked[0].order_id, "o-unknown");
+
+    let monday = store
+        .menu_day("demo", "2026-11-23".parse().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(monday.menu.vendor_day_id.as_deref(), Some("day-4711"));
+    let dishes: Vec<(&str, i64, bool)> = monday
+        .menu
+        .articles
+        .iter()
+        .map(|a| (a.name.as_str(), a.price.cents(), a.sold_out))
+        .collect();
+    assert_eq!(
+        dishes,
+        [
+            ("Linsensuppe", 450, false),
+            ("Schnitzel", 790, false),
+            ("Apfelstrudel", 250, true)
+        ]
+    );
+    let week = store
+        .menu_days(
+            "demo",
+            "2026-11-23".parse().unwrap(),
+            "2026-11-27".parse().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(week.len(), 2);
+    assert_eq!(
+        store.employee_name("1001").unwrap().as_deref(),
+        Some("Anna Berger")
+    );
+    assert_eq!(store.last_seen().unwrap(), Some(ts("2026-11-22T08:00:00Z")));
+}
+
+/// Version 2 on: the orders' history and the vendor's last contact.
+fn the_mornings_history_is_there(store: &Store) {
+    let history = store.order_history("o-confirmed").unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].to, OrderState::Confirmed);
+    assert_eq!(history[1].note.as_deref(), Some("kitchen"));
+    let contacts = store.vendor_contacts().unwrap();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(
+        contacts[0].last_error.as_deref(),
+        Some("vendor unreachable: timed out")
+    );
+}
+
+/// The tables of every version work on an upgraded file.
+fn every_table_takes_new_rows(store: &mut Store) {
+    let mut o = store.order("o-sent").unwrap().unwrap();
+    let before = store.order_history("o-sent").unwrap().len();
     o.apply(OrderEvent::KitchenConfirmed, ts("2026-11-22T09:00:00Z"))
         .unwrap();
     assert!(
@@ -97,11 +215,10 @@ fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_orders() {
             .save_transition(&o, OrderState::Sent, Some("kitchen"), OutboxChange::None)
             .unwrap()
     );
-    assert_eq!(store.order_history("old-1").unwrap().len(), 1);
+    assert_eq!(store.order_history("o-sent").unwrap().len(), before + 1);
     store
         .record_vendor_ok("demo", ts("2026-11-22T09:00:00Z"))
         .unwrap();
-    // And the version 4 tables (the vendor's order lists).
     let day = "2026-11-23".parse().unwrap();
     store
         .put_day_lists("demo", &[day], &[], ts("2026-11-22T09:00:00Z"), true, day)
@@ -117,8 +234,94 @@ fn a_file_of_the_first_schema_is_upgraded_and_keeps_its_orders() {
 }
 
 #[test]
+fn a_file_of_schema_version_1_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(1);
+}
+
+#[test]
+fn a_file_of_schema_version_2_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(2);
+}
+
+#[test]
+fn a_file_of_schema_version_3_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(3);
+}
+
+/// A new migration step makes the version before it old: it needs a fixture and a test.
+#[test]
+fn every_old_schema_version_has_a_fixture() {
+    for version in 1..schema::CURRENT_VERSION {
+        assert!(
+            fixture(version).exists(),
+            "no fixture for version {version}"
+        );
+    }
+    assert_eq!(
+        schema::CURRENT_VERSION,
+        4,
+        "add the test of the new fixture above"
+    );
+}
+
+/// Opens `path` from `n` threads released at the same instant (the kiosk and CLI commands
+/// starting together); every open must succeed.
+fn open_at_once(path: &Path, n: usize) -> Vec<OpenReport> {
+    let start = Arc::new(Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let (path, start) = (path.to_path_buf(), Arc::clone(&start));
+            std::thread::spawn(move || {
+                start.wait();
+                Store::open(&path).map(|(_, report)| report)
+            })
+        })
+        .collect();
+    threads
+        .into_iter()
+        .map(|t| t.join().unwrap().expect("every open succeeds"))
+        .collect()
+}
+
+/// Exactly one of the openers found the old version (and migrated); the others waited for
+/// it and found the file current.
+fn migrated_once(reports: &[OpenReport], old: u32) {
+    assert!(
+        reports.iter().all(|r| r.moved_aside.is_none()),
+        "{reports:?}"
+    );
+    let found: Vec<u32> = reports.iter().map(|r| r.found_version).collect();
+    assert_eq!(found.iter().filter(|&&v| v == old).count(), 1, "{found:?}");
+    let current = schema::CURRENT_VERSION;
+    assert_eq!(
+        found.iter().filter(|&&v| v == current).count(),
+        found.len() - 1
+    );
+}
+
+#[test]
+fn starts_at_the_same_time_migrate_a_new_file_once() {
+    for _round in 0..5 {
+        let (_dir, path) = temp_db();
+        migrated_once(&open_at_once(&path, 4), 0);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(schema::version(&conn).unwrap(), schema::CURRENT_VERSION);
+    }
+}
+
+#[test]
+fn starts_at_the_same_time_upgrade_an_old_file_once() {
+    for _round in 0..3 {
+        let (_dir, path) = old_file(1);
+        migrated_once(&open_at_once(&path, 4), 1);
+        let (store, _) = Store::open(&path).unwrap();
+        the_mornings_orders_are_there(&store);
+    }
+}
+
+#[test]
 fn a_corrupt_file_is_moved_aside_not_deleted() {
-    let path = temp_db("corrupt");
+    let (_dir, path) = temp_db();
     std::fs::write(
         &path,
         b"this is not a database, it is a shopping list\n".repeat(200),
@@ -138,7 +341,7 @@ fn a_corrupt_file_is_moved_aside_not_deleted() {
 
 #[test]
 fn a_file_from_a_newer_program_is_refused_and_left_alone() {
-    let path = temp_db("newer");
+    let (_dir, path) = temp_db();
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
@@ -150,7 +353,7 @@ fn a_file_from_a_newer_program_is_refused_and_left_alone() {
 
 #[test]
 fn an_order_and_its_outbox_row_are_saved_together() {
-    let path = temp_db("order");
+    let (_dir, path) = temp_db();
     let (mut store, _) = Store::open(&path).unwrap();
     let o = order("o-1");
     store
@@ -174,7 +377,7 @@ fn an_order_and_its_outbox_row_are_saved_together() {
 
 #[test]
 fn a_stale_transition_is_not_applied() {
-    let path = temp_db("stale");
+    let (_dir, path) = temp_db();
     let (mut store, _) = Store::open(&path).unwrap();
     let o = order("o-2");
     store
@@ -204,7 +407,7 @@ fn a_stale_transition_is_not_applied() {
 
 #[test]
 fn outbox_retry_park_and_done() {
-    let path = temp_db("outbox");
+    let (_dir, path) = temp_db();
     let (mut store, _) = Store::open(&path).unwrap();
     let o = order("o-3");
     store
@@ -249,7 +452,7 @@ fn outbox_retry_park_and_done() {
 
 #[test]
 fn menus_round_trip_and_replace() {
-    let path = temp_db("menu");
+    let (_dir, path) = temp_db();
     let (mut store, _) = Store::open(&path).unwrap();
     let mon = demo_menu_day("demo", "2026-11-23".parse().unwrap());
     let tue = demo_menu_day("demo", "2026-11-24".parse().unwrap());
@@ -274,7 +477,7 @@ fn menus_round_trip_and_replace() {
 
 #[test]
 fn last_seen_never_moves_backwards() {
-    let path = temp_db("seen");
+    let (_dir, path) = temp_db();
     let (store, _) = Store::open(&path).unwrap();
     assert_eq!(store.last_seen().unwrap(), None);
     store.note_seen(ts("2026-11-22T10:00:00Z")).unwrap();
@@ -302,7 +505,7 @@ fn listed(ref_id: &str, day: &str, customer: &str, state: OrderState) -> ListedO
 /// (the vendor said there are none), a new fetch replaces the days it covers, old days go.
 #[test]
 fn day_lists_round_trip_replace_and_prune() {
-    let path = temp_db("lists");
+    let (_dir, path) = temp_db();
     let (mut store, _) = Store::open(&path).unwrap();
     let d = |s: &str| -> jiff::civil::Date { s.parse().unwrap() };
     let t1 = ts("2026-11-22T07:00:00Z");
@@ -370,7 +573,7 @@ fn day_lists_round_trip_replace_and_prune() {
 /// the file aside.
 #[test]
 fn a_problem_only_the_full_check_sees_is_acted_on_at_the_next_start() {
-    let path = temp_db("fullcheck");
+    let (_dir, path) = temp_db();
     {
         let (store, _) = Store::open(&path).unwrap();
         assert_eq!(store.full_check().unwrap(), None);

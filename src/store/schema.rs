@@ -1,14 +1,45 @@
-//! The schema and its migrations. `user_version` holds the schema version; each step runs
-//! in the one transaction that also bumps the version, so a power cut leaves the file at the
-//! old or the new version, never between.
+//! The schema and its migrations: one ordered list of steps, [`MIGRATIONS`]; the file's
+//! `user_version` is the number of steps it has had, so the current version is the length of
+//! the list and a new step is one more entry, nothing else. All pending steps run in the one
+//! transaction that also bumps the version, so a power cut leaves the file at the old or the
+//! new version, never between.
 
 use rusqlite::{Connection, Transaction};
 
+/// One step of the schema: what brings a file from the version before to this one.
+/// Never edit a released step: old files were made by it (the fixtures in
+/// `tests/fixtures/schema/` keep each old version as it was written).
+pub struct Migration {
+    /// What the step is for, for the log when a file is upgraded.
+    pub purpose: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every step in order: step `i` (from 0) brings a file to version `i + 1`.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        purpose: "the first released schema",
+        sql: V1,
+    },
+    Migration {
+        purpose: "order history and vendor contact",
+        sql: V2,
+    },
+    Migration {
+        purpose: "indexes for the sync worker's hot queries",
+        sql: V3,
+    },
+    Migration {
+        purpose: "the vendor's order lists per venue and day",
+        sql: V4,
+    },
+];
+
 /// The newest schema version this binary writes.
-pub const CURRENT_VERSION: u32 = 4;
+pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Version 1: the first released schema. Never edit: old files were made by it.
-pub const V1: &str = r#"
+const V1: &str = r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -86,7 +117,7 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
 /// Version 2: an order history (what changed, for the kitchen's "new since last look" and the
 /// admin's audit) and the last contact with each vendor.
-pub const V2: &str = r#"
+const V2: &str = r#"
 CREATE TABLE order_events (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     order_id   TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
@@ -106,7 +137,7 @@ CREATE TABLE vendor_contact (
 
 /// Version 3: indexes for the worker's hot queries (live orders by state, an order's outbox
 /// rows), which otherwise scan every order on every pass.
-pub const V3: &str = r#"
+const V3: &str = r#"
 CREATE INDEX orders_by_state ON orders (state);
 CREATE INDEX outbox_by_order ON outbox (order_id, status);
 "#;
@@ -114,7 +145,7 @@ CREATE INDEX outbox_by_order ON outbox (order_id, status);
 /// Version 4: the vendor's own list of a venue's orders per day (Liefersoft
 /// `GET /{restaurantId}/orders`), for the kitchen view: every order of the restaurant, not only
 /// this kiosk's. A day's list is replaced as a whole on each fetch.
-pub const V4: &str = r#"
+const V4: &str = r#"
 CREATE TABLE venue_day_lists (
     venue      TEXT NOT NULL,
     day        TEXT NOT NULL,          -- local date YYYY-MM-DD
@@ -136,19 +167,12 @@ CREATE TABLE venue_day_orders (
 );
 "#;
 
-/// Brings a database from `from` to [`CURRENT_VERSION`] inside `tx`.
+/// Brings a database from version `from` to [`CURRENT_VERSION`] inside `tx`: runs the steps
+/// it has not had yet. The caller has refused a file newer than this program.
 pub fn upgrade(tx: &Transaction<'_>, from: u32) -> rusqlite::Result<()> {
-    if from < 1 {
-        tx.execute_batch(V1)?;
-    }
-    if from < 2 {
-        tx.execute_batch(V2)?;
-    }
-    if from < 3 {
-        tx.execute_batch(V3)?;
-    }
-    if from < 4 {
-        tx.execute_batch(V4)?;
+    for step in MIGRATIONS.iter().skip(from as usize) {
+        log::debug!("schema step: {}", step.purpose);
+        tx.execute_batch(step.sql)?;
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
     Ok(())
