@@ -4,9 +4,13 @@
 
 use crate::config::{self, Config, ConfigReport};
 use crate::sync::{Change, Listeners, WorkerHandle, worker::Msg};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// What the last reload left for the UI thread to pick up.
 #[derive(Default)]
@@ -91,36 +95,80 @@ impl Reloader {
 
 /// A burst of writes (an editor saving, `cp` of several files) is one reload: after a change
 /// the watcher waits until the files have been quiet this long.
-const SETTLE_MS: i32 = 500;
+const SETTLE: Duration = Duration::from_millis(500);
 
 impl Reloader {
     /// Reloads when the config file, or the secrets or badges file it names, is written or
-    /// replaced (inotify on their directories: editors and `sed -i` write a new file and
-    /// rename it over the old one). The thread blocks in `read`; it never polls.
+    /// replaced. The `notify` crate watches their directories (editors and `sed -i` write a
+    /// new file and rename it over the old one); its events come over a channel, and this
+    /// thread blocks on it: it never polls.
     pub fn watch_files(self) -> std::io::Result<JoinHandle<()>> {
-        let watcher = inotify::Watcher::new()?;
+        let (tx, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx).map_err(std::io::Error::other)?;
         std::thread::Builder::new()
             .name("config-watch".into())
             .spawn(move || {
                 loop {
                     let files = watched_files(&self.path);
-                    if let Err(e) = watcher.watch_dirs(&files) {
-                        log::warn!("config file watch stopped: {e}");
+                    watch_dirs(&mut watcher, &files);
+                    if !wait_for_change(&events, &files) {
+                        log::warn!("config file watch stopped");
                         return;
                     }
-                    match watcher.wait_for_change(&files) {
-                        Ok(()) => {
-                            watcher.settle(SETTLE_MS);
-                            let _ = self.reload();
-                        }
-                        Err(e) => {
-                            log::warn!("config file watch stopped: {e}");
-                            return;
-                        }
-                    }
+                    settle(&events);
+                    let _ = self.reload();
                 }
             })
     }
+}
+
+/// Watches the directory of each file (watching one twice is harmless).
+fn watch_dirs(watcher: &mut impl Watcher, files: &[PathBuf]) {
+    for dir in files.iter().map(|f| dir_of(f)) {
+        if let Err(e) = watcher.watch(dir, RecursiveMode::NonRecursive) {
+            log::warn!("cannot watch {} for config changes: {e}", dir.display());
+        }
+    }
+}
+
+fn dir_of(file: &Path) -> &Path {
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Blocks until one of `files` is written and closed, or renamed into place. False when the
+/// watcher is gone.
+fn wait_for_change(events: &Receiver<notify::Result<Event>>, files: &[PathBuf]) -> bool {
+    // The watcher reports absolute paths (a relative directory joined to the working one).
+    let files: Vec<PathBuf> = files
+        .iter()
+        .map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    for event in events {
+        match event {
+            Ok(e) if is_save(&e.kind) && e.paths.iter().any(|p| files.contains(p)) => {
+                return true;
+            }
+            Ok(_) => {}
+            Err(e) => log::warn!("config file watch: {e}"),
+        }
+    }
+    false
+}
+
+/// A file written and closed, or renamed into place (not every write of a file still open).
+fn is_save(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
+}
+
+/// Swallows further events until there was none for [`SETTLE`].
+fn settle(events: &Receiver<notify::Result<Event>>) {
+    while events.recv_timeout(SETTLE).is_ok() {}
 }
 
 /// The config file and the secrets and badges files it names (relative to its directory).
@@ -139,131 +187,6 @@ pub fn watched_files(config_path: &Path) -> Vec<PathBuf> {
         }
     }
     files
-}
-
-/// A minimal inotify binding (libc): watch directories, block until a named file in one of
-/// them is written or renamed into place.
-mod inotify {
-    use std::collections::HashMap;
-    use std::ffi::{CString, OsStr};
-    use std::io;
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::{Path, PathBuf};
-    use std::sync::Mutex;
-
-    const MASK: u32 = libc::IN_CLOSE_WRITE | libc::IN_MOVED_TO;
-
-    pub struct Watcher {
-        fd: libc::c_int,
-        /// Watch descriptor → directory.
-        dirs: Mutex<HashMap<libc::c_int, PathBuf>>,
-    }
-
-    impl Watcher {
-        pub fn new() -> io::Result<Watcher> {
-            // SAFETY: plain syscall; the fd is owned by the Watcher and closed in Drop.
-            let fd = unsafe { libc::inotify_init1(libc::IN_CLOEXEC) };
-            if fd < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(Watcher {
-                fd,
-                dirs: Mutex::new(HashMap::new()),
-            })
-        }
-
-        /// Watches the directory of each file (adding a directory twice is harmless).
-        pub fn watch_dirs(&self, files: &[PathBuf]) -> io::Result<()> {
-            let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
-            for f in files {
-                let dir = f
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let c = CString::new(dir.as_os_str().as_bytes())
-                    .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))?;
-                // SAFETY: `c` is a valid NUL-terminated path.
-                let wd = unsafe { libc::inotify_add_watch(self.fd, c.as_ptr(), MASK) };
-                if wd < 0 {
-                    let e = io::Error::last_os_error();
-                    log::warn!("cannot watch {} for config changes: {e}", dir.display());
-                    continue;
-                }
-                dirs.insert(wd, dir.to_path_buf());
-            }
-            Ok(())
-        }
-
-        /// Blocks until one of `files` is written or renamed into place.
-        pub fn wait_for_change(&self, files: &[PathBuf]) -> io::Result<()> {
-            let mut buf = [0u8; 4096];
-            loop {
-                let n = self.read(&mut buf)?;
-                let dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
-                if events(&buf[..n]).any(|(wd, name)| {
-                    dirs.get(&wd)
-                        .is_some_and(|d| files.iter().any(|f| f == &d.join(name)))
-                }) {
-                    return Ok(());
-                }
-            }
-        }
-
-        /// Swallows further events until there was none for `quiet_ms`.
-        pub fn settle(&self, quiet_ms: i32) {
-            let mut buf = [0u8; 4096];
-            loop {
-                let mut pfd = libc::pollfd {
-                    fd: self.fd,
-                    events: libc::POLLIN,
-                    revents: 0,
-                };
-                // SAFETY: one valid pollfd.
-                let ready = unsafe { libc::poll(&mut pfd, 1, quiet_ms) };
-                if ready <= 0 || self.read(&mut buf).is_err() {
-                    return;
-                }
-            }
-        }
-
-        fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-            loop {
-                // SAFETY: `buf` is writable for its length.
-                let n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
-                if n >= 0 {
-                    return Ok(n as usize);
-                }
-                let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
-        }
-    }
-
-    impl Drop for Watcher {
-        fn drop(&mut self) {
-            // SAFETY: the fd is ours and closed once.
-            unsafe { libc::close(self.fd) };
-        }
-    }
-
-    /// The (watch descriptor, file name) of each event in a read buffer.
-    fn events(buf: &[u8]) -> impl Iterator<Item = (libc::c_int, &OsStr)> {
-        const HEAD: usize = std::mem::size_of::<libc::inotify_event>();
-        let mut at = 0;
-        std::iter::from_fn(move || {
-            if at + HEAD > buf.len() {
-                return None;
-            }
-            let wd = libc::c_int::from_ne_bytes(buf[at..at + 4].try_into().ok()?);
-            let len = u32::from_ne_bytes(buf[at + 12..at + 16].try_into().ok()?) as usize;
-            let name_bytes = buf.get(at + HEAD..at + HEAD + len)?;
-            at += HEAD + len;
-            let end = name_bytes.iter().position(|b| *b == 0).unwrap_or(len);
-            Some((wd, OsStr::from_bytes(&name_bytes[..end])))
-        })
-    }
 }
 
 /// The config file a running kiosk reloads from (none for the built-in demo).

@@ -1,6 +1,8 @@
-//! A small CSV reader for the badge roster and menu files: RFC 4180 quoting within one line,
-//! a header row, `#` comment lines and blank lines skipped, `,` or `;` as separator (a
-//! spreadsheet in a German locale writes `;`). Problems carry the file's line numbers.
+//! The badge roster and menu files as sheets: the `csv` crate reads them (RFC 4180 quoting,
+//! `#` comment lines, `,` or `;` as separator: a spreadsheet in a German locale writes `;`),
+//! and this module adds our own rules: a header row, blank lines skipped, a cell never spans
+//! lines (an unclosed quote is a problem on its line and the next line is read afresh), and
+//! problems carry the file's line numbers.
 
 use super::reader::nearest;
 use super::report::Problems;
@@ -39,14 +41,16 @@ impl Sheet {
             return None;
         };
         let sep = if header.contains(';') && !header.contains(',') {
-            ';'
+            b';'
         } else {
-            ','
+            b','
         };
-        let columns = header_columns(p, header_line, &split(header, sep).ok()?, known, required)?;
+        let mut records = records(text, sep, header_line).into_iter();
+        let (_, header) = records.next()?;
+        let columns = header_columns(p, header_line, &header.ok()?, known, required)?;
         let mut rows = Vec::new();
-        for (line, text) in lines {
-            match split(text, sep) {
+        for (line, cells) in records {
+            match cells {
                 Ok(cells) => rows.push(Row { line, cells }),
                 Err(msg) => p.at_line(Some(line), "", msg),
             }
@@ -107,33 +111,70 @@ fn header_columns(
     ok.then_some(columns)
 }
 
-/// Splits one line into cells; `"a ""b"""` is `a "b"`.
-fn split(line: &str, sep: char) -> Result<Vec<String>, String> {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cell.push(c),
-            (false, '"') if cell.trim().is_empty() => {
-                cell.clear();
-                quoted = true;
-            }
-            (false, c) if c == sep => cells.push(std::mem::take(&mut cell)),
-            (false, c) => cell.push(c),
+/// The file's line of a record in `rest`, which starts on line `from`. The crate places a
+/// record where the previous one ended, before the empty and comment lines it skipped, so
+/// those are stepped over here as the crate does.
+fn line_of(rest: &str, from: usize, at: Option<&csv::Position>) -> usize {
+    let bytes = rest.as_bytes();
+    let mut byte = at.map_or(0, |p| p.byte() as usize).min(bytes.len());
+    loop {
+        match bytes.get(byte) {
+            Some(b'\r' | b'\n') => byte += 1,
+            Some(b'#') => match bytes[byte..].iter().position(|b| *b == b'\n') {
+                Some(end) => byte += end + 1,
+                None => byte = bytes.len(),
+            },
+            _ => break,
         }
     }
-    if quoted {
-        return Err("has a quote that is not closed (a cell cannot span lines)".to_string());
+    from + bytes[..byte].iter().filter(|b| **b == b'\n').count()
+}
+
+/// One line's cells, or why it has none.
+type Cells = Result<Vec<String>, String>;
+
+/// The records of `text` from line `first` on, each with its line: blank and comment lines
+/// left out. The crate would let a quoted cell run on over line breaks; a roster never means
+/// that, so such a record is refused on its first line and reading starts again on the next.
+fn records(text: &str, sep: u8, first: usize) -> Vec<(usize, Cells)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    let mut from = first;
+    'restart: while from <= lines.len() {
+        let rest = lines[from - 1..].join("\n");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .comment(Some(b'#'))
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(rest.as_bytes());
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = match reader.read_record(&mut record) {
+                Ok(false) => break 'restart,
+                Ok(true) => line_of(&rest, from, record.position()),
+                // Not UTF-8 cannot happen in a &str; any other error ends the sheet there.
+                Err(e) => {
+                    out.push((line_of(&rest, from, e.position()), Err(e.to_string())));
+                    break 'restart;
+                }
+            };
+            let text = lines[line - 1].trim();
+            let skipped = text.is_empty() || text.starts_with('#');
+            if record.iter().any(|c| c.contains(['\n', '\r'])) {
+                if !skipped {
+                    let msg = "has a quote that is not closed (a cell cannot span lines)";
+                    out.push((line, Err(msg.to_string())));
+                }
+                from = line + 1;
+                continue 'restart;
+            }
+            if !skipped {
+                out.push((line, Ok(record.iter().map(str::to_string).collect())));
+            }
+        }
     }
-    cells.push(cell);
-    Ok(cells)
+    out
 }
 
 #[cfg(test)]
@@ -141,15 +182,25 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    fn cells(text: &str, sep: u8) -> Vec<(usize, Cells)> {
+        records(text, sep, 1)
+    }
+
     #[test]
     fn splits_quoted_cells() {
+        let row = |v: &[&str]| Ok(v.iter().map(|c| c.to_string()).collect());
         assert_eq!(
-            split("a,\"b,c\",\"d \"\"e\"\"\"", ',').unwrap(),
-            ["a", "b,c", "d \"e\""]
+            cells("a,\"b,c\",\"d \"\"e\"\"\"", b','),
+            [(1, row(&["a", "b,c", "d \"e\""]))]
         );
-        assert_eq!(split("a;b", ';').unwrap(), ["a", "b"]);
-        assert_eq!(split("", ',').unwrap(), [""]);
-        assert!(split("\"open", ',').is_err());
+        assert_eq!(cells("a;b", b';'), [(1, row(&["a", "b"]))]);
+        assert_eq!(
+            cells("a\r\n  \n  # x\nb", b','),
+            [(1, row(&["a"])), (4, row(&["b"]))]
+        );
+        let open = cells("\"open\nnext,1\n", b',');
+        assert!(open[0].0 == 1 && open[0].1.is_err(), "{open:?}");
+        assert_eq!(open[1], (2, row(&["next", "1"])));
     }
 
     #[test]

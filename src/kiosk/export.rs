@@ -3,16 +3,9 @@
 use super::{Kiosk, KitchenView, Pickup};
 use crate::domain::Order;
 
-/// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-const HEADER: &str = "date,name,badge,dish,quantity,price,state,order_id,reason\n";
+const HEADER: [&str; 9] = [
+    "date", "name", "badge", "dish", "quantity", "price", "state", "order_id", "reason",
+];
 
 /// A kitchen day as CSV: `date,name,badge,dish,quantity,price,state,order_id,reason`, one
 /// line per pickup row (order line). Orders placed elsewhere have no badge, and no price where
@@ -31,35 +24,70 @@ pub fn orders_csv(kiosk: &Kiosk, orders: &[Order]) -> String {
     )
 }
 
+/// The `csv` crate writes RFC 4180: a field is quoted only where it holds a comma, a quote
+/// or a line break, quotes are doubled, lines end in `\n`.
 fn rows_csv(rows: impl Iterator<Item = (String, Pickup)>) -> String {
-    let mut out = String::from(HEADER);
+    let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut write = |cols: &[&str]| out.write_record(cols).expect("writing to memory");
+    write(&HEADER);
     for (day, p) in rows {
-        let cols = [
-            day,
-            p.name,
-            p.badge,
-            p.dish,
-            p.quantity.to_string(),
-            p.price.map(|m| m.to_decimal_string()).unwrap_or_default(),
-            p.state.as_str().to_string(),
-            p.order_id,
-            p.reason.unwrap_or_default(),
-        ];
-        let line: Vec<String> = cols.iter().map(|c| field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+        let quantity = p.quantity.to_string();
+        let price = p.price.map(|m| m.to_decimal_string()).unwrap_or_default();
+        write(&[
+            &day,
+            &p.name,
+            &p.badge,
+            &p.dish,
+            &quantity,
+            &price,
+            p.state.as_str(),
+            &p.order_id,
+            p.reason.as_deref().unwrap_or_default(),
+        ]);
     }
-    out
+    let bytes = out.into_inner().expect("writing to memory");
+    String::from_utf8(bytes).expect("the fields were UTF-8")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::field;
+    use super::*;
+    use crate::domain::{Money, OrderState};
 
     #[test]
     fn quotes_only_what_needs_it() {
-        assert_eq!(field("Soup"), "Soup");
-        assert_eq!(field("Salat, gemischt"), "\"Salat, gemischt\"");
-        assert_eq!(field("the \"big\" one"), "\"the \"\"big\"\" one\"");
+        let pickup = |dish: &str, reason: Option<&str>| Pickup {
+            name: "Anna".into(),
+            badge: "1001".into(),
+            dish: dish.into(),
+            quantity: 2,
+            price: Some(Money::from_cents(450)),
+            state: OrderState::Sent,
+            order_id: "o-1".into(),
+            reason: reason.map(str::to_string),
+        };
+        let rows = [
+            ("2026-02-13".to_string(), pickup("Soup", None)),
+            ("2026-02-13".to_string(), pickup("Salat, gemischt", None)),
+            (
+                "2026-02-13".to_string(),
+                pickup("the \"big\" one", Some("a\nb")),
+            ),
+        ];
+        let text = rows_csv(rows.into_iter());
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        assert_eq!(
+            lines[0],
+            "date,name,badge,dish,quantity,price,state,order_id,reason\n"
+        );
+        assert_eq!(lines[1], "2026-02-13,Anna,1001,Soup,2,4.50,sent,o-1,\n");
+        assert_eq!(
+            lines[2],
+            "2026-02-13,Anna,1001,\"Salat, gemischt\",2,4.50,sent,o-1,\n"
+        );
+        assert_eq!(
+            &text[lines[0].len() + lines[1].len() + lines[2].len()..],
+            "2026-02-13,Anna,1001,\"the \"\"big\"\" one\",2,4.50,sent,o-1,\"a\nb\"\n"
+        );
     }
 }

@@ -63,14 +63,10 @@ pub fn collect(kiosk: &Kiosk, open: &OpenReport) -> Result<StatusReport, StoreEr
     })
 }
 
-/// Free bytes on the file system of `dir`.
+/// Free bytes on the file system of `dir` (what an unprivileged process may still write).
 pub fn free_disk(dir: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid NUL-terminated path and `st` a writable statvfs.
-    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
-    (rc == 0).then(|| st.f_bavail as u64 * st.f_frsize as u64)
+    let st = rustix::fs::statvfs(dir).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize))
 }
 
 impl StatusReport {
