@@ -27,20 +27,4 @@ fn main() {
     println!("cargo:rustc-env=KIOSK_BUILD_UNIX={secs}");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     println!("cargo:rerun-if-changed=ui");
-
-    private_sample_secrets();
-}
-
-/// git cannot record mode 0600, and `check-config` (rightly) refuses a secrets file that others
-/// can read. The sample holds only placeholders; making it private here lets
-/// `canteen-kiosk check-config data/sample-kiosk.toml` pass on a fresh clone.
-fn private_sample_secrets() {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::path::Path::new("data/sample-secrets.toml");
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-    println!("cargo:rerun-if-changed=data/sample-secrets.toml");
 }

@@ -2,7 +2,7 @@
 //! config: 10 000 cached dishes over 60 days and 5 000 orders.
 //!
 //! ```text
-//! cargo run --release --example make_store -- DATA_DIR [--small]
+//! cargo run --release --features bench-data --example make_store -- DATA_DIR [--small]
 //! ```
 //! writes `DATA_DIR/kiosk.sqlite3` (replacing one that is there). Point the demo at it with
 //! `XDG_DATA_HOME=PARENT` where `DATA_DIR` is `PARENT/canteen-kiosk`.

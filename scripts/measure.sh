@@ -42,7 +42,7 @@ TARGET_DIR="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
 TARGET_DIR="${TARGET_DIR:-target}"
 LOG="$(mktemp -t measure-build.XXXXXX)"
 say "building the release binary and the probes (log: $LOG) …"
-if ! cargo build --release --bin canteen-kiosk --example make_store --example perf_probe >"$LOG" 2>&1; then
+if ! cargo build --release --features bench-data --bin canteen-kiosk --example make_store --example perf_probe >"$LOG" 2>&1; then
     tail -n 30 "$LOG" >&2
     exit 1
 fi

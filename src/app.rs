@@ -1,28 +1,33 @@
 //! Putting the pieces together: the store, the vendors, the sync worker and the kiosk
-//! service, the same way for the window, the CLI and the tests.
+//! service, the same way for the window, the CLI and the tests; and [`run_window`], the
+//! kiosk's start-up with its window.
 
-use crate::config::{Config, VendorSettings};
+use crate::config::{self, Config, ConfigReport, VendorSettings};
 use crate::domain::Clock;
 use crate::kiosk::Kiosk;
+use crate::start_time::ms_since_start;
 use crate::store::{self, OpenReport, Store};
 use crate::sync::{Engine, Listeners, SharedStatus, Worker, WorkerHandle};
 use crate::vendors::{self, Vendor};
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-static STARTED: OnceLock<Instant> = OnceLock::new();
-
-/// Marks the start of the process; `main` calls it first so start-up figures in the log
-/// ("store opened after N ms", "first frame shown after N ms") count from there.
-pub fn mark_start() {
-    STARTED.get_or_init(Instant::now);
-}
-
-/// Milliseconds since [`mark_start`] (since the first call, if `main` did not mark it).
-pub fn ms_since_start() -> u128 {
-    STARTED.get_or_init(Instant::now).elapsed().as_millis()
+/// Loads the config named on the command line, the default file, or the demo.
+pub fn load_config(explicit: Option<&Path>) -> Result<Config, ConfigReport> {
+    if let Some(path) = explicit {
+        return config::load(path);
+    }
+    let default = config::default_path();
+    if default.exists() {
+        return config::load(&default);
+    }
+    log::info!(
+        "no config at {}: running the built-in demo",
+        default.display()
+    );
+    Ok(config::demo(config::user_data_dir()))
 }
 
 /// The database path of a config.
@@ -95,7 +100,7 @@ impl App {
         )
         .with_listeners(listeners.clone())
         .with_status(status.clone());
-        let worker = Worker::spawn(engine, clock.clone())
+        let worker = Worker::spawn(engine, clock.clone(), Box::new(connect_vendors))
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         log::debug!("sync worker started after {} ms", ms_since_start());
         start_webhook_listeners(&config, &worker.handle);
@@ -143,5 +148,136 @@ fn start_webhook_listeners(config: &Config, worker: &WorkerHandle) {
                 hook.listen
             ),
         }
+    }
+}
+
+/// How the window is asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct WindowOptions {
+    /// `--config`: the config file (else the default file, else the demo).
+    pub config: Option<PathBuf>,
+    /// `--kitchen`: the kitchen display whatever the config's mode.
+    pub kitchen: bool,
+}
+
+/// Why the kiosk window did not run.
+#[derive(Debug)]
+pub enum WindowError {
+    /// The config has problems: the kiosk does not start on it.
+    Config(ConfigReport),
+    /// The store or the worker could not start.
+    Start(String),
+    /// The start-up thread panicked.
+    StartPanicked,
+    /// The window system refused the window.
+    Window(slint::PlatformError),
+}
+
+impl fmt::Display for WindowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WindowError::Config(r) => {
+                write!(f, "the config has problems, the kiosk does not start:\n{r}")
+            }
+            WindowError::Start(e) => f.write_str(e),
+            WindowError::StartPanicked => f.write_str("starting the store failed unexpectedly"),
+            WindowError::Window(e) => write!(f, "cannot open the window: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for WindowError {}
+
+/// Opens the kiosk window (employee or kitchen mode) with its worker and config reload, and
+/// returns when the window closes.
+pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), WindowError> {
+    let mut config = load_config(options.config.as_deref()).map_err(WindowError::Config)?;
+    if options.kitchen {
+        config.kiosk.mode = crate::config::Mode::Kitchen;
+    }
+    if config.path.is_none() {
+        log::info!("demo mode: data in {}", config.kiosk.data_dir.display());
+    }
+    skip_compose_table(&config.kiosk.data_dir);
+    // The store (integrity check, roster, worker) and the window system (display connection,
+    // keymap, fonts) do not depend on each other: set them up on two cores at once, so the
+    // first frame waits for the slower of the two, not for both.
+    let starting = std::thread::spawn(move || App::start(config, clock));
+    if let Err(e) = slint::BackendSelector::new().select() {
+        // Opening the window reports it again, with the same words, after the store is safe.
+        log::debug!("window system not ready yet: {e}");
+    }
+    let app = starting
+        .join()
+        .map_err(|_| WindowError::StartPanicked)?
+        .map_err(WindowError::Start)?;
+    let App {
+        kiosk,
+        worker,
+        listeners,
+        status,
+        config,
+        open_report,
+    } = app;
+    let reload = Arc::new(crate::reload::ReloadState::default());
+    watch_for_reload(&config, &reload, &worker.handle, &listeners);
+    let ctx = crate::ui::RunContext {
+        listeners,
+        status,
+        reload,
+        open_report,
+    };
+    let result = crate::ui::run(kiosk, ctx);
+    worker.handle.shutdown();
+    let _ = worker.thread.join();
+    result.map_err(WindowError::Window)
+}
+
+/// Reloads the config when its files change or on SIGHUP (a config without a file, the
+/// demo, has nothing to reload).
+fn watch_for_reload(
+    config: &Config,
+    reload: &Arc<crate::reload::ReloadState>,
+    worker: &WorkerHandle,
+    listeners: &Listeners,
+) {
+    let Some(path) = crate::reload::reload_path(config) else {
+        return;
+    };
+    let reloader = crate::reload::Reloader {
+        path: path.to_path_buf(),
+        state: reload.clone(),
+        worker: worker.clone(),
+        listeners: listeners.clone(),
+    };
+    if let Err(e) = reloader.clone().watch_files() {
+        log::warn!("config reload on file change unavailable (SIGHUP still works): {e}");
+    }
+    if let Err(e) = reloader.watch_sighup() {
+        log::warn!("config reload on SIGHUP unavailable: {e}");
+    }
+}
+
+/// The kiosk has no text entry (the badge reader types digits and Enter), so the locale's
+/// compose table (dead keys, Compose sequences), which libX11 and xkbcommon parse when the
+/// window system starts (a 6 000-line file for en_US.UTF-8, tens of ms), is not needed:
+/// point them at one without sequences, unless the admin set one. Must run before any
+/// thread is started (it sets an environment variable).
+fn skip_compose_table(data_dir: &Path) {
+    if std::env::var_os("XCOMPOSEFILE").is_some() {
+        return;
+    }
+    // A comment, not an empty file: xkbcommon cannot map an empty one and says so.
+    let file = data_dir.join("no-compose-sequences");
+    let written = std::fs::create_dir_all(data_dir).and_then(|()| {
+        std::fs::write(
+            &file,
+            "# canteen-kiosk: no compose sequences (the kiosk has no text entry)\n",
+        )
+    });
+    match written {
+        // SAFETY: the caller runs this before any other thread of the process exists.
+        Ok(()) => unsafe { std::env::set_var("XCOMPOSEFILE", &file) },
+        Err(e) => log::debug!("compose table not skipped ({}): {e}", file.display()),
     }
 }

@@ -1,20 +1,10 @@
-//! canteen-kiosk: thin start-up. Everything testable lives in the library.
+//! canteen-kiosk: thin start-up (the start-up clock, logging), then the command line.
+//! Everything else lives in the library.
 
-use canteen_kiosk::cli::{self, Cli};
-use canteen_kiosk::domain::SystemClock;
-use clap::Parser;
-use std::process::ExitCode;
-use std::sync::Arc;
+mod cli;
 
-fn main() -> ExitCode {
-    canteen_kiosk::app::mark_start();
+fn main() -> std::process::ExitCode {
+    canteen_kiosk::start_time::mark_start();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let cli = Cli::parse();
-    if let Some(command) = &cli.command {
-        return ExitCode::from(cli::run(&cli, command));
-    }
-    if let Some(dir) = &cli.screenshot {
-        return ExitCode::from(cli::screenshots(dir));
-    }
-    ExitCode::from(cli::run_window(&cli, Arc::new(SystemClock::new())))
+    cli::run()
 }

@@ -677,7 +677,8 @@ fn crash_child() {
         ..
     } = crash_rig(Path::new(&dir), &url);
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
-    let worker = canteen_kiosk::sync::Worker::spawn(engine, shared).unwrap();
+    let connect = Box::new(canteen_kiosk::app::connect_vendors);
+    let worker = canteen_kiosk::sync::Worker::spawn(engine, shared, connect).unwrap();
     let mut kiosk = kiosk.with_waker(Arc::new(worker.handle.clone()));
     let badge = kiosk.badge_in("0004711").unwrap();
     loop {

@@ -530,9 +530,7 @@ fn bessa_login_stores_the_employees_key_in_the_secrets_file() {
         values: Default::default(),
     };
     let mut input: &[u8] = b"pw-of-michael\n";
-    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut input)
-        .unwrap();
-    assert_eq!(code, 0);
+    canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut input).unwrap();
     let text = std::fs::read_to_string(&secrets).unwrap();
     assert!(
         text.contains("bessa.canteen.0004711") && text.contains(key),
@@ -544,10 +542,13 @@ fn bessa_login_stores_the_employees_key_in_the_secrets_file() {
     );
     let mode = std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-    // A wrong password is refused with exit 1 and nothing is written.
+    // A wrong password is refused (exit 1 on the command line) and nothing is written.
     let mut wrong: &[u8] = b"nope\n";
-    let code = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut wrong)
-        .unwrap();
-    assert_eq!(code, 1);
+    let err = canteen_kiosk::admin::bessa_login(&config, "canteen", &michael().number, &mut wrong)
+        .unwrap_err();
+    assert!(
+        matches!(err, canteen_kiosk::admin::AdminError::LoginRefused { .. }),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&secrets).unwrap(), text);
 }

@@ -6,7 +6,6 @@ use super::model::{BessaSettings, LiefersoftSettings, OrderMesaSettings, Secret,
 use super::reader::Section;
 use super::report::Problems;
 use super::secrets::{SecretSource, credential};
-use super::venue::checked;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -251,6 +250,23 @@ fn required(s: &mut Section, p: &mut Problems, key: &'static str, example: &str)
     s.req_string(p, key, example)
         .map(|v| v.into_inner())
         .unwrap_or_default()
+}
+
+/// An optional string with a default, checked by `check`.
+pub(crate) fn checked(
+    s: &mut Section,
+    p: &mut Problems,
+    key: &'static str,
+    default: &str,
+    check: fn(&str) -> Result<String, String>,
+) -> String {
+    let Some(v) = s.string(p, key) else {
+        return default.to_string();
+    };
+    check(v.get_ref()).unwrap_or_else(|msg| {
+        p.at(Some(v.span()), &s.key(key), msg);
+        default.to_string()
+    })
 }
 
 fn required_checked(

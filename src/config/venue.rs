@@ -81,7 +81,7 @@ fn read_venue(s: &mut Section, p: &mut Problems, cx: &Context, out: &mut Vec<Pro
     let vendor = vendor_kind(s, p);
     vs::wrong_vendor_keys(s, p, vendor);
     let name = s.text(p, "name", &key);
-    let currency = checked(s, p, "currency", "EUR", checks::currency);
+    let currency = vs::checked(s, p, "currency", "EUR", checks::currency);
     let rules = rules(s, p, vendor);
     let settings = match vendor {
         Some("bessa") => VendorSettings::Bessa(vs::bessa(s, p, cx.secrets)),
@@ -109,23 +109,6 @@ fn vendor_kind(s: &mut Section, p: &mut Problems) -> Option<&'static str> {
     }
     let v = s.choice(p, "vendor", &VENDORS)?;
     VENDORS.iter().copied().find(|k| k == v.get_ref())
-}
-
-/// An optional string with a default, checked by `check`.
-pub(crate) fn checked(
-    s: &mut Section,
-    p: &mut Problems,
-    key: &'static str,
-    default: &str,
-    check: fn(&str) -> Result<String, String>,
-) -> String {
-    let Some(v) = s.string(p, key) else {
-        return default.to_string();
-    };
-    check(v.get_ref()).unwrap_or_else(|msg| {
-        p.at(Some(v.span()), &s.key(key), msg);
-        default.to_string()
-    })
 }
 
 fn rules(s: &mut Section, p: &mut Problems, vendor: Option<&str>) -> CutoffRules {

@@ -5,7 +5,8 @@ use super::engine::{Engine, StepReport};
 use crate::config::Config;
 use crate::domain::Clock;
 use crate::kiosk::Waker;
-use crate::vendors::RemoteUpdate;
+use crate::vendors::{RemoteUpdate, Vendor};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -13,6 +14,11 @@ use std::time::Duration;
 
 /// The longest the worker sleeps without looking (the clock may have been corrected).
 const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+/// Connects one vendor per venue of a config. The worker calls it when a reloaded config
+/// arrives; it is handed in at start so the worker does not need to know how start-up wires
+/// vendors (`app::connect_vendors` in the kiosk, fakes in tests).
+pub type ConnectVendors = Box<dyn Fn(&Config) -> HashMap<String, Box<dyn Vendor>> + Send>;
 
 pub enum Msg {
     Wake,
@@ -75,12 +81,17 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the worker thread around an engine.
-    pub fn spawn(engine: Engine, clock: Arc<dyn Clock>) -> std::io::Result<Worker> {
+    /// Starts the worker thread around an engine; `connect` makes the vendors of a reloaded
+    /// config.
+    pub fn spawn(
+        engine: Engine,
+        clock: Arc<dyn Clock>,
+        connect: ConnectVendors,
+    ) -> std::io::Result<Worker> {
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("sync-worker".into())
-            .spawn(move || run(engine, clock, rx))?;
+            .spawn(move || run(engine, clock, connect, rx))?;
         Ok(Worker {
             handle: WorkerHandle { tx },
             thread,
@@ -88,7 +99,7 @@ impl Worker {
     }
 }
 
-fn run(mut engine: Engine, clock: Arc<dyn Clock>, rx: Receiver<Msg>) {
+fn run(mut engine: Engine, clock: Arc<dyn Clock>, connect: ConnectVendors, rx: Receiver<Msg>) {
     log::info!("sync worker started");
     let mut report = engine.step();
     loop {
@@ -111,7 +122,7 @@ fn run(mut engine: Engine, clock: Arc<dyn Clock>, rx: Receiver<Msg>) {
                 report = engine.step();
             }
             Msg::Reload(config) => {
-                let vendors = crate::app::connect_vendors(&config);
+                let vendors = connect(&config);
                 engine.set_config(config, vendors);
                 report = engine.step();
             }

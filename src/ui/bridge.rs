@@ -115,10 +115,13 @@ impl KioskUi {
     pub fn new(kiosk: Kiosk, status: SharedStatus) -> Result<KioskUi, slint::PlatformError> {
         log::debug!(
             "creating the window after {} ms",
-            crate::app::ms_since_start()
+            crate::start_time::ms_since_start()
         );
         let window = AppWindow::new()?;
-        log::debug!("window created after {} ms", crate::app::ms_since_start());
+        log::debug!(
+            "window created after {} ms",
+            crate::start_time::ms_since_start()
+        );
         let (sender, changes) = channel();
         let config = kiosk.config().clone();
         let m = Models {
@@ -258,7 +261,7 @@ impl KioskUi {
     pub fn run(&self) -> Result<(), slint::PlatformError> {
         log::info!(
             "window built after {} ms; showing it",
-            crate::app::ms_since_start()
+            crate::start_time::ms_since_start()
         );
         self.window.run()
     }

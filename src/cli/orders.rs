@@ -1,0 +1,116 @@
+//! `orders [--date D] [--badge B] [--venue V] [--csv|--json]`: a day's orders as the kitchen
+//! sees them, or a badge's orders.
+
+use super::error::{CliError, CliResult};
+use super::order::{dish_names, order_json};
+use super::setup::{pick_venue, with_kiosk};
+use canteen_kiosk::config::Config;
+use canteen_kiosk::kiosk::{self, Kiosk, KitchenSource, KitchenView};
+use jiff::civil::Date;
+use serde_json::json;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long)]
+    date: Option<Date>,
+    #[arg(long)]
+    badge: Option<String>,
+    #[arg(long)]
+    venue: Option<String>,
+    #[arg(long)]
+    csv: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn exec(config: Config, args: &Args) -> CliResult {
+    with_kiosk(config, |k| orders(k, args))
+}
+
+fn orders(k: &mut Kiosk, args: &Args) -> CliResult {
+    let venue = pick_venue(k, args.venue.as_deref())?.clone();
+    let Some(badge) = &args.badge else {
+        let day = args.date.unwrap_or_else(|| k.today(&venue));
+        let view = k.kitchen_view(&venue.key, day).map_err(CliError::failed)?;
+        print_day(&view, args.csv, args.json);
+        return Ok(());
+    };
+    let list = k.my_orders(badge).map_err(CliError::failed)?;
+    if args.csv {
+        print!("{}", kiosk::export::orders_csv(k, &list));
+    } else if args.json {
+        println!(
+            "{}",
+            serde_json::Value::Array(list.iter().map(order_json).collect())
+        );
+    } else {
+        for o in &list {
+            println!(
+                "{}  {}  {:<18} {:<10} {}",
+                o.day,
+                o.id,
+                o.state.as_str(),
+                o.badge,
+                dish_names(o)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A venue's day as the kitchen sees it (the vendor's full list where it has one).
+fn print_day(view: &KitchenView, csv: bool, json_out: bool) {
+    let (source, fetched_at, complete) = match &view.source {
+        KitchenSource::ThisKiosk => ("this_kiosk", None, true),
+        KitchenSource::Vendor {
+            fetched_at,
+            complete,
+        } => ("vendor", Some(fetched_at.to_string()), *complete),
+    };
+    if csv {
+        print!("{}", kiosk::export::day_csv(view));
+    } else if json_out {
+        let rows: Vec<serde_json::Value> = view
+            .pickups
+            .iter()
+            .map(|p| {
+                json!({
+                    "order_id": p.order_id, "name": p.name, "badge": p.badge, "dish": p.dish,
+                    "quantity": p.quantity, "price": p.price.map(|m| m.to_decimal_string()),
+                    "state": p.state.as_str(), "reason": p.reason,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "date": view.day.map(|d| d.to_string()), "source": source,
+                "fetched_at": fetched_at, "complete": complete, "orders": rows,
+            })
+        );
+    } else {
+        print_day_text(view, complete, fetched_at.unwrap_or_default());
+    }
+}
+
+fn print_day_text(view: &KitchenView, complete: bool, fetched_at: String) {
+    match (&view.source, complete) {
+        (KitchenSource::ThisKiosk, _) => println!("# the orders this kiosk knows of"),
+        (KitchenSource::Vendor { .. }, true) => {
+            println!("# all orders of the venue, from the vendor's list as of {fetched_at}")
+        }
+        (KitchenSource::Vendor { .. }, false) => println!(
+            "# the vendor's list as of {fetched_at} (it has more orders than the kiosk reads)"
+        ),
+    }
+    for p in &view.pickups {
+        println!(
+            "{:<24} {:<30} {:>3}  {:<18} {}",
+            p.name,
+            p.dish,
+            p.quantity,
+            p.state.as_str(),
+            p.order_id
+        );
+    }
+}
