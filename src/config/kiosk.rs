@@ -34,7 +34,7 @@ pub(crate) fn read_kiosk(root: &mut Section, p: &mut Problems, base: &Path) -> K
         idle_logout: secs(60),
         mode: Mode::Employee,
         days_ahead: 5,
-        menu_refresh: secs(1800),
+        menu_refresh: super::model::DEFAULT_MENU_REFRESH,
     };
     if let Some(s) = s.as_mut() {
         fill_kiosk(s, p, base, &mut settings);

@@ -44,6 +44,9 @@ pub enum Mode {
     Kitchen,
 }
 
+/// How often menus are refreshed when `[kiosk] menu_refresh` is not set.
+pub const DEFAULT_MENU_REFRESH: Duration = Duration::from_secs(1800);
+
 #[derive(Debug, Clone)]
 pub struct KioskSettings {
     pub id: String,

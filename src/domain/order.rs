@@ -316,6 +316,14 @@ impl Order {
         self.lines.iter().map(OrderLine::total).sum()
     }
 
+    /// The state a refused or discarded cancellation returns the order to: the one it was in
+    /// when the cancel was asked. Sent is the fallback when that state is not recorded (the
+    /// store's column may be empty): a cancel is only ever asked of an order the vendor
+    /// accepted, and Sent claims no more than that (not the kitchen's confirmation).
+    pub fn state_to_restore_after_cancel(&self) -> OrderState {
+        self.state_before_cancel.unwrap_or(OrderState::Sent)
+    }
+
     /// Applies an event through the state machine; the order is unchanged on error.
     pub fn apply(
         &mut self,
@@ -485,5 +493,24 @@ mod tests {
         .unwrap();
         assert_eq!(o.state, S::Confirmed);
         assert_eq!(o.state_before_cancel, None);
+    }
+
+    #[test]
+    fn a_cancel_returns_to_where_it_came_from_else_to_sent() {
+        let t: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let mut o = Order::new_queued(
+            "o1".into(),
+            "v",
+            "1",
+            "2026-11-23".parse().unwrap(),
+            t,
+            Vec::new(),
+            t,
+        );
+        o.state = S::Confirmed;
+        o.apply(E::CancelAsked, t).unwrap();
+        assert_eq!(o.state_to_restore_after_cancel(), S::Confirmed);
+        o.state_before_cancel = None;
+        assert_eq!(o.state_to_restore_after_cancel(), S::Sent);
     }
 }

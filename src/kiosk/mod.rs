@@ -342,7 +342,7 @@ impl Kiosk {
                 Some(OrderEvent::Discarded)
             }
             (OutboxKind::Cancel, OrderState::CancelRequested) => Some(OrderEvent::CancelRefused {
-                back_to: order.state_before_cancel.unwrap_or(OrderState::Sent),
+                back_to: order.state_to_restore_after_cancel(),
             }),
             _ => None,
         };

@@ -16,7 +16,7 @@ pub enum Change {
     Config,
 }
 
-type Listener = Box<dyn Fn(Change) + Send + Sync>;
+type Listener = Arc<dyn Fn(Change) + Send + Sync>;
 
 /// The listeners of worker changes. Cheap to clone; all clones share the list.
 #[derive(Clone, Default)]
@@ -24,11 +24,15 @@ pub struct Listeners(Arc<Mutex<Vec<Listener>>>);
 
 impl Listeners {
     pub fn add(&self, listener: impl Fn(Change) + Send + Sync + 'static) {
-        self.lock().push(Box::new(listener));
+        self.lock().push(Arc::new(listener));
     }
 
+    /// Calls every listener. They run on a copy of the list taken under the lock, after it is
+    /// released: a listener may add a listener or notify again without deadlocking, and a slow
+    /// one does not hold up `add` on other threads.
     pub fn notify(&self, change: Change) {
-        for l in self.lock().iter() {
+        let listeners: Vec<Listener> = self.lock().clone();
+        for l in listeners {
             l(change);
         }
     }
@@ -68,5 +72,30 @@ impl SharedStatus {
         let before = g.clone();
         f(&mut g);
         *g != before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn a_listener_may_add_and_notify_from_its_callback() {
+        let listeners = Listeners::default();
+        let calls = Arc::new(AtomicU32::new(0));
+        let (inner, counted) = (listeners.clone(), calls.clone());
+        listeners.add(move |change| {
+            // Both take the lock: this deadlocked while listeners ran under it.
+            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                inner.add(|_| {});
+                inner.notify(change);
+            }
+        });
+        listeners.notify(Change::Orders);
+        // The outer call and the nested one; the listener added meanwhile runs from the next
+        // notify on.
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(listeners.lock().len(), 2);
     }
 }

@@ -12,7 +12,6 @@ pub mod webhook;
 use crate::config::{Badge, Config, Venue};
 use crate::domain::{MenuDay, Order, OrderState};
 use jiff::civil::Date;
-use std::fmt;
 use std::time::Duration;
 
 /// What a vendor said about an order, mapped onto the kiosk's states in each adapter's one
@@ -53,24 +52,32 @@ pub struct RemoteUpdate {
     pub remote: RemoteOrder,
 }
 
-/// Why a vendor call failed. The sync worker decides retries from the kind alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a vendor call failed. The sync worker decides retries from the kind alone. The
+/// messages carry what the adapters put in them and never a secret (tests check this).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VendorError {
     /// Nothing reached the vendor (connection refused, DNS, TLS before the request): retry.
+    #[error("vendor unreachable: {0}")]
     Unreachable(String),
     /// The request may have arrived but no usable answer came back (timeout after sending,
     /// dropped connection, truncated or malformed body, 5xx): reconcile before any resend.
+    #[error("no usable answer from the vendor: {0}")]
     NoAnswer(String),
     /// The vendor is overloaded or asked us to slow down (429, 503 with Retry-After).
+    #[error("{}", wait_message(.retry_after))]
     RateLimited { retry_after: Option<Duration> },
     /// The vendor refused the request for good (4xx validation); its messages, for a person.
+    #[error("vendor refused: {}", .0.join("; "))]
     Rejected(Vec<String>),
     /// Credentials are missing, wrong or expired even after a renewal: an admin must act.
+    #[error("vendor credentials: {0}")]
     Auth(String),
     /// The config is wrong (403 "Missing Authentication Token" = wrong URL, 404 unknown
     /// integration id, no token for this employee): an admin must act.
+    #[error("vendor configuration: {0}")]
     Config(String),
     /// The vendor has no such call (e.g. no menu API).
+    #[error("vendor does not support {0}")]
     Unsupported(&'static str),
 }
 
@@ -85,30 +92,28 @@ impl VendorError {
         )
     }
 
+    /// Whether the vendor could not be reached or asked us to wait: nothing arrived, and
+    /// nobody needs to act (such a failure never parks a row; the venue is left alone for a
+    /// while instead).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            VendorError::Unreachable(_) | VendorError::RateLimited { .. }
+        )
+    }
+
     /// Whether a create request may have arrived although it failed.
     pub fn may_have_arrived(&self) -> bool {
         matches!(self, VendorError::NoAnswer(_))
     }
 }
 
-impl fmt::Display for VendorError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VendorError::Unreachable(m) => write!(f, "vendor unreachable: {m}"),
-            VendorError::NoAnswer(m) => write!(f, "no usable answer from the vendor: {m}"),
-            VendorError::RateLimited { retry_after } => match retry_after {
-                Some(d) => write!(f, "vendor asks to wait {} s", d.as_secs()),
-                None => f.write_str("vendor asks to slow down"),
-            },
-            VendorError::Rejected(msgs) => write!(f, "vendor refused: {}", msgs.join("; ")),
-            VendorError::Auth(m) => write!(f, "vendor credentials: {m}"),
-            VendorError::Config(m) => write!(f, "vendor configuration: {m}"),
-            VendorError::Unsupported(what) => write!(f, "vendor does not support {what}"),
-        }
+fn wait_message(retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(d) => format!("vendor asks to wait {} s", d.as_secs()),
+        None => "vendor asks to slow down".into(),
     }
 }
-
-impl std::error::Error for VendorError {}
 
 /// One vendor connection for one venue. Calls block; only the sync worker makes them.
 pub trait Vendor: Send {
@@ -220,15 +225,54 @@ pub fn connect_with(
     }
 }
 
-/// The kiosk state a remote state moves an order to, if any.
-pub fn target_state(remote: &RemoteState) -> Option<OrderState> {
-    match remote {
-        RemoteState::Sent => Some(OrderState::Sent),
-        RemoteState::Confirmed => Some(OrderState::Confirmed),
-        RemoteState::Done => Some(OrderState::Done),
-        RemoteState::Cancelled => Some(OrderState::Cancelled),
-        RemoteState::KitchenCancelled => Some(OrderState::KitchenCancelled),
-        RemoteState::Rejected => Some(OrderState::Rejected),
-        RemoteState::Unrecognised => None,
+#[cfg(test)]
+mod tests {
+    use super::VendorError as E;
+    use std::time::Duration;
+
+    #[test]
+    fn messages_read_as_before() {
+        let cases = [
+            (
+                E::Unreachable("refused".into()),
+                "vendor unreachable: refused",
+            ),
+            (
+                E::NoAnswer("timeout".into()),
+                "no usable answer from the vendor: timeout",
+            ),
+            (
+                E::RateLimited {
+                    retry_after: Some(Duration::from_millis(30_500)),
+                },
+                "vendor asks to wait 30 s",
+            ),
+            (
+                E::RateLimited { retry_after: None },
+                "vendor asks to slow down",
+            ),
+            (
+                E::Rejected(vec!["sold out".into(), "closed".into()]),
+                "vendor refused: sold out; closed",
+            ),
+            (E::Auth("expired".into()), "vendor credentials: expired"),
+            (
+                E::Config("no token".into()),
+                "vendor configuration: no token",
+            ),
+            (E::Unsupported("menus"), "vendor does not support menus"),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn only_unreachable_and_rate_limited_are_unreachable() {
+        assert!(E::Unreachable(String::new()).is_unreachable());
+        assert!(E::RateLimited { retry_after: None }.is_unreachable());
+        assert!(!E::NoAnswer(String::new()).is_unreachable());
+        assert!(!E::Auth(String::new()).is_unreachable());
+        assert!(!E::Rejected(Vec::new()).is_unreachable());
     }
 }

@@ -1,0 +1,239 @@
+//! One pass of the sync worker: recover after a crash, expire what can no longer be sent,
+//! drain the outbox, refresh menus, poll order states. Every decision about time asks the
+//! injected clock and the one cutoff rule; every state change goes through the state machine
+//! and is written with its outbox change in one transaction.
+//!
+//! This file holds the pass and its schedule. The decisions are pure functions in `plan`;
+//! the other files carry them out, each for one part of the pass: `recovery` (after a
+//! restart), `outbox` (place, reconcile, expire, park) and `cancel`, `remote` (apply a
+//! vendor's answer), `polling` (order states and the kitchen's lists), `menus`, and `contact`
+//! (calling a vendor, and backing off from one that cannot be reached).
+
+mod cancel;
+mod contact;
+mod menus;
+mod outbox;
+mod plan;
+mod polling;
+mod recovery;
+mod remote;
+
+pub use plan::remote_event;
+
+use super::backoff::{RetryPolicy, VenueBackoff};
+use super::notify::{Change, Listeners, SharedStatus};
+use crate::config::Config;
+use crate::domain::Clock;
+use crate::domain::clock::{build_floor, judge_clock};
+use crate::store::{OutboxChange, OutboxStatus, Store, StoreError};
+use crate::vendors::Vendor;
+use jiff::Timestamp;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepReport {
+    pub sent: u32,
+    pub cancelled: u32,
+    pub expired: u32,
+    pub rejected: u32,
+    pub reconciled: u32,
+    pub retried: u32,
+    pub parked: u32,
+    pub menus_refreshed: u32,
+    pub states_updated: u32,
+    /// Venues whose order list (for the kitchen) was fetched.
+    pub lists_refreshed: u32,
+    /// Why nothing that depends on a cutoff was done, if so.
+    pub clock_doubt: Option<String>,
+    /// When the worker should look again at the latest.
+    pub next_wake: Option<Timestamp>,
+}
+
+impl StepReport {
+    /// Counts what a failed attempt did to its row.
+    fn count_failure(&mut self, change: &OutboxChange) {
+        if matches!(change, OutboxChange::Park { .. }) {
+            self.parked += 1;
+        } else {
+            self.retried += 1;
+        }
+    }
+
+    fn changed_orders(&self) -> bool {
+        self.sent
+            + self.cancelled
+            + self.expired
+            + self.rejected
+            + self.reconciled
+            + self.states_updated
+            + self.lists_refreshed
+            > 0
+    }
+}
+
+pub struct Engine {
+    config: Arc<Config>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    clock_floor: Timestamp,
+    vendors: HashMap<String, Box<dyn Vendor>>,
+    listeners: Listeners,
+    status: SharedStatus,
+    policy: RetryPolicy,
+    recovered: bool,
+    venue_backoff: HashMap<String, VenueBackoff>,
+    next_menu_refresh: HashMap<String, Timestamp>,
+    last_status_poll: HashMap<String, Timestamp>,
+    next_bulk_poll: HashMap<String, Timestamp>,
+    /// When each venue's order list for the kitchen is due (vendors that have one).
+    next_list_refresh: HashMap<String, Timestamp>,
+    /// Successful vendor contacts of the running pass, written at its end.
+    contact_ok: HashMap<String, Timestamp>,
+}
+
+impl Engine {
+    pub fn new(
+        config: Arc<Config>,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        vendors: HashMap<String, Box<dyn Vendor>>,
+    ) -> Engine {
+        Engine {
+            config,
+            store,
+            clock,
+            clock_floor: build_floor(),
+            vendors,
+            listeners: Listeners::default(),
+            status: SharedStatus::default(),
+            policy: RetryPolicy::default(),
+            recovered: false,
+            venue_backoff: HashMap::new(),
+            next_menu_refresh: HashMap::new(),
+            last_status_poll: HashMap::new(),
+            next_bulk_poll: HashMap::new(),
+            next_list_refresh: HashMap::new(),
+            contact_ok: HashMap::new(),
+        }
+    }
+
+    pub fn with_listeners(mut self, listeners: Listeners) -> Self {
+        self.listeners = listeners;
+        self
+    }
+
+    pub fn with_status(mut self, status: SharedStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn with_clock_floor(mut self, floor: Timestamp) -> Self {
+        self.clock_floor = floor;
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn set_config(&mut self, config: Arc<Config>, vendors: HashMap<String, Box<dyn Vendor>>) {
+        self.config = config;
+        self.vendors = vendors;
+        self.next_menu_refresh.clear();
+        self.next_list_refresh.clear();
+    }
+
+    /// Asks for a menu refresh of every venue at the next pass.
+    pub fn request_menu_refresh(&mut self) {
+        self.next_menu_refresh.clear();
+    }
+
+    /// One full pass. Errors of the store are logged and end the pass early; the next pass
+    /// starts over from the durable state.
+    pub fn step(&mut self) -> StepReport {
+        let mut report = StepReport::default();
+        if let Err(e) = self.try_step(&mut report) {
+            log::error!("sync pass stopped: {e}");
+            self.status
+                .update(|s| s.last_error = Some(format!("database: {e}")));
+        }
+        self.flush_contacts();
+        report.next_wake = self.next_wake();
+        self.publish(&report);
+        report
+    }
+
+    fn try_step(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
+        if !self.recovered {
+            self.recover()?;
+            self.recovered = true;
+            self.check_store();
+        }
+        let now = self.clock.now();
+        let trusted = match judge_clock(
+            now,
+            self.store.last_seen()?,
+            self.clock_floor,
+            self.clock.os_synced(),
+        ) {
+            Ok(()) => {
+                self.store.note_seen(now)?;
+                true
+            }
+            Err(doubt) => {
+                log::warn!("clock not trusted, orders and cancellations wait: {doubt}");
+                report.clock_doubt = Some(doubt.to_string());
+                false
+            }
+        };
+        self.refresh_menus(report)?;
+        if trusted {
+            self.expire_overdue(report)?;
+            self.drain(report)?;
+            self.refresh_venue_lists(report)?;
+            self.poll_states(report)?;
+        }
+        Ok(())
+    }
+
+    /// The earliest time anything is due.
+    pub fn next_wake(&self) -> Option<Timestamp> {
+        let outbox = self.store.next_outbox_due().ok().flatten();
+        let backoffs = self.venue_backoff.values().map(|b| b.until);
+        let times = outbox
+            .into_iter()
+            .chain(self.next_menu_refresh.values().copied())
+            .chain(self.next_bulk_poll.values().copied())
+            .chain(self.next_list_refresh.values().copied())
+            .chain(backoffs.clone());
+        plan::wake_at(self.clock.now(), times, backoffs.min())
+    }
+
+    fn publish(&self, report: &StepReport) {
+        let counts = self.store.outbox_counts().unwrap_or_default();
+        let count = |s: OutboxStatus| counts.iter().find(|(k, _)| *k == s).map_or(0, |(_, n)| *n);
+        let offline = !self.venue_backoff.is_empty();
+        let changed = self.status.update(|s| {
+            s.offline = offline;
+            s.clock_doubt = report.clock_doubt.clone();
+            s.queued = count(OutboxStatus::Pending) + count(OutboxStatus::InFlight);
+            s.parked = count(OutboxStatus::Parked);
+        });
+        if report.changed_orders() || report.expired > 0 {
+            self.listeners.notify(Change::Orders);
+        }
+        if report.menus_refreshed > 0 {
+            self.listeners.notify(Change::Menus);
+        }
+        if changed {
+            self.listeners.notify(Change::Status);
+        }
+    }
+}
