@@ -5,7 +5,7 @@
 //! on a thread of its own with a tiny platform behind a `MinimalSoftwareWindow`. That keeps it
 //! apart from the real window (and from the headless test backend in other test threads).
 
-use super::KioskUi;
+use super::bridge::KioskUi;
 use super::generated::{AdminApi, Api, Screen};
 use crate::config::{Config, Language};
 use crate::domain::{
