@@ -12,7 +12,7 @@ use canteen_kiosk::kiosk::Kiosk;
 use canteen_kiosk::store::{OrderFilter, OutboxChange, OutboxStatus, Store};
 use canteen_kiosk::sync::{Change, Listeners, SharedStatus};
 use canteen_kiosk::ui::generated::{
-    Api, DayState, KitchenSource, OrderStatus, Problem, Screen, Sheet,
+    AdminApi, Api, DayState, KitchenApi, KitchenSource, OrderStatus, Problem, Screen, Sheet,
 };
 use canteen_kiosk::ui::{KioskUi, SHOT_SIZES};
 use canteen_kiosk::vendors::demo::demo_menu_day;
@@ -133,6 +133,14 @@ impl Fixture {
         self.ui.window().global::<Api>()
     }
 
+    fn kitchen(&self) -> KitchenApi<'_> {
+        self.ui.window().global::<KitchenApi>()
+    }
+
+    fn admin(&self) -> AdminApi<'_> {
+        self.ui.window().global::<AdminApi>()
+    }
+
     /// Types like a badge reader: digits and Enter, at once.
     fn type_keys(&self, text: &str) {
         for c in text.chars() {
@@ -243,16 +251,16 @@ impl Fixture {
     }
 
     fn kitchen_counts(&self) -> Vec<(String, i32, i32)> {
-        self.api()
-            .get_kitchen_counts()
+        self.kitchen()
+            .get_counts()
             .iter()
             .map(|c| (c.dish.to_string(), c.confirmed, c.pending))
             .collect()
     }
 
     fn pickups(&self) -> Vec<(String, OrderStatus, bool)> {
-        self.api()
-            .get_kitchen_pickups()
+        self.kitchen()
+            .get_pickups()
             .iter()
             .map(|p| (p.name.to_string(), p.status, p.changed))
             .collect()
@@ -750,8 +758,8 @@ fn kitchen_badge_shows_the_day_and_follows_the_orders() {
 
     // By initial.
     let letters: Vec<String> = f
-        .api()
-        .get_kitchen_letters()
+        .kitchen()
+        .get_letters()
         .iter()
         .map(|l| l.to_string())
         .collect();
@@ -764,19 +772,19 @@ fn kitchen_badge_shows_the_day_and_follows_the_orders() {
 
     // Other days.
     f.tap("Next day");
-    assert_eq!(f.api().get_kitchen_offset(), 1);
+    assert_eq!(f.kitchen().get_offset(), 1);
     assert!(f.pickups().is_empty());
     assert!(f.find("Nobody has ordered for this day yet.").is_some());
     f.tap("Previous day");
     f.tap("Previous day");
-    assert_eq!(f.api().get_kitchen_offset(), -1);
+    assert_eq!(f.kitchen().get_offset(), -1);
     f.tap("Today");
-    assert_eq!(f.api().get_kitchen_offset(), 0);
+    assert_eq!(f.kitchen().get_offset(), 0);
     assert_eq!(f.pickups().len(), 2);
 
     // Export.
     f.tap("Export CSV");
-    let path = PathBuf::from(f.api().get_kitchen_export().to_string());
+    let path = PathBuf::from(f.kitchen().get_export_path().to_string());
     assert!(path.ends_with("orders-demo-2026-11-19.csv"), "{path:?}");
     let csv = std::fs::read_to_string(&path).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
@@ -796,7 +804,7 @@ fn kitchen_shows_the_vendors_full_list_and_says_so() {
     let dish = f.first_dish();
     let anna = f.order_as("1001", 0);
     f.type_keys("9001\n");
-    assert_eq!(f.api().get_kitchen_source(), KitchenSource::ThisKiosk);
+    assert_eq!(f.kitchen().get_source(), KitchenSource::ThisKiosk);
     assert!(
         f.find("Orders this kiosk knows of. Highlighted: changed since the last look.")
             .is_some()
@@ -835,8 +843,8 @@ fn kitchen_shows_the_vendors_full_list_and_says_so() {
     f.ui.pump();
     settle();
 
-    assert_eq!(f.api().get_kitchen_source(), KitchenSource::Vendor);
-    assert_eq!(f.api().get_kitchen_list_time(), "09:41");
+    assert_eq!(f.kitchen().get_source(), KitchenSource::Vendor);
+    assert_eq!(f.kitchen().get_list_time(), "09:41");
     assert!(
         f.find(
             "All orders of the venue, from the vendor's list as of 09:41. Highlighted: \
@@ -858,7 +866,7 @@ fn kitchen_shows_the_vendors_full_list_and_says_so() {
 fn kitchen_mode_shows_the_kitchen_without_a_badge() {
     let f = Fixture::with_config("kitchen-mode", |c| c.kiosk.mode = Mode::Kitchen);
     assert_eq!(f.api().get_screen(), Screen::Kitchen);
-    assert!(f.api().get_kitchen_mode());
+    assert!(f.kitchen().get_permanent());
     assert!(
         f.find("Log out").is_none(),
         "a permanent display has no logout"
@@ -883,7 +891,7 @@ fn admin_sees_a_parked_row_and_retry_makes_it_pending() {
 
     f.type_keys("9999\n");
     assert_eq!(f.api().get_screen(), Screen::Admin);
-    let parked = f.api().get_admin_parked();
+    let parked = f.admin().get_parked();
     assert_eq!(parked.row_count(), 1);
     let p = parked.row_data(0).unwrap();
     assert_eq!(i64::from(p.row), row);
@@ -891,7 +899,7 @@ fn admin_sees_a_parked_row_and_retry_makes_it_pending() {
     assert_eq!(p.error, "HTTP 422: unknown article");
     assert!(f.find("HTTP 422: unknown article").is_some());
     assert!(f.find("kiosk.toml:7: unknown key \"idle_logut\"").is_some());
-    let admin = f.api().get_admin();
+    let admin = f.admin().get_info();
     assert_eq!(admin.kiosk_id, "demo");
     assert_eq!(admin.config_path, "", "the built-in demo");
     assert!(admin.clock_trusted);
@@ -901,7 +909,7 @@ fn admin_sees_a_parked_row_and_retry_makes_it_pending() {
     let r = f.worker.outbox_row(row).unwrap().unwrap();
     assert_eq!(r.status, OutboxStatus::Pending);
     assert_eq!(r.last_error.as_deref(), Some("retried by admin"));
-    assert_eq!(f.api().get_admin_parked().row_count(), 0);
+    assert_eq!(f.admin().get_parked().row_count(), 0);
     assert_eq!(f.orders_of("1001")[0].state, OrderState::Queued);
 }
 
@@ -911,7 +919,7 @@ fn discard_asks_twice_and_the_order_is_not_sent() {
     let order = f.order_as("1001", 0);
     let row = f.park(&order, "HTTP 422: unknown article");
     f.type_keys("9999\n");
-    let dish = f.api().get_admin_parked().row_data(0).unwrap().dish;
+    let dish = f.admin().get_parked().row_data(0).unwrap().dish;
     let discard = format!("Discard: Anna Berger, {dish}");
 
     // First question, answered no.
@@ -943,6 +951,6 @@ fn discard_asks_twice_and_the_order_is_not_sent() {
     let o = &f.orders_of("1001")[0];
     assert_eq!(o.state, OrderState::Rejected);
     assert_eq!(o.reason.as_deref(), Some("discarded by an admin"));
-    assert_eq!(f.api().get_admin_parked().row_count(), 0);
+    assert_eq!(f.admin().get_parked().row_count(), 0);
     assert!(f.find("Parked: nothing is waiting for an admin").is_some());
 }

@@ -56,11 +56,7 @@ fn fill_kiosk(s: &mut Section, p: &mut Problems, base: &Path, k: &mut KioskSetti
         k.name = name.into_inner();
     }
     if let Some(lang) = s.choice(p, "language", &["de", "en", "pt-BR"]) {
-        k.language = match lang.get_ref().as_str() {
-            "en" => Language::En,
-            "pt-BR" => Language::PtBr,
-            _ => Language::De,
-        };
+        k.language = Language::from_code(lang.get_ref());
     }
     if let Some(dir) = s.req_string_opt(p, "data_dir") {
         k.data_dir = base.join(dir.get_ref());

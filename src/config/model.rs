@@ -26,6 +26,16 @@ pub enum Language {
 }
 
 impl Language {
+    /// The language for a code of [`Language::code`]. Anything else is German, the kiosk's
+    /// default language (the config refuses other codes before they get here).
+    pub fn from_code(code: &str) -> Language {
+        match code {
+            "en" => Language::En,
+            "pt-BR" => Language::PtBr,
+            _ => Language::De,
+        }
+    }
+
     /// The code used by `@tr()` translations and the config: "de", "en", "pt-BR".
     pub fn code(self) -> &'static str {
         match self {
@@ -280,5 +290,20 @@ impl Config {
 
     pub fn badge(&self, number: &str) -> Option<&Badge> {
         self.badges.iter().find(|b| b.number == number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Language;
+
+    #[test]
+    fn language_codes_round_trip_and_unknown_codes_are_german() {
+        for lang in [Language::De, Language::En, Language::PtBr] {
+            assert_eq!(Language::from_code(lang.code()), lang);
+        }
+        assert_eq!(Language::from_code("fr"), Language::De);
+        assert_eq!(Language::from_code("pt"), Language::De);
+        assert_eq!(Language::from_code(""), Language::De);
     }
 }

@@ -1,71 +1,215 @@
-//! The admin screen's data, from [`status::collect`] (the same report as the `status`
-//! command) and the sync worker's [`SyncStatus`]. Times are local to the first venue and
-//! written as digits ("2026-11-19 09:41"), sizes as digits and a unit ("1,5 MiB"): no words
-//! are built here.
+//! The admin screen: its data from [`status::collect`] (the same report as the `status`
+//! command) and the sync worker's [`SyncStatus`], and the parked rows an admin retries or
+//! discards. It fills the `AdminApi` global (ui/screens/admin.slint) and handles its
+//! callbacks. Times are local to the first venue and written as digits ("2026-11-19 09:41"),
+//! sizes as digits and a unit ("1,5 MiB"): no words are built here.
 
-use super::generated::{AdminInfo, Api, OutboxCount, OutboxState, ParkedRow, VendorRow};
-use super::models;
+use super::context::{Ctx, callback, callback0};
+use super::generated::{
+    AdminApi, AdminInfo, AppWindow, OutboxCount, OutboxState, ParkedRow, Problem, Screen, Sheet,
+    VendorRow,
+};
+use super::models::{self, count, set_rows};
 use crate::config::{Language, Venue};
-use crate::kiosk::{Kiosk, status};
+use crate::kiosk::{Kiosk, KioskError, status};
 use crate::store::{OpenReport, OutboxKind, OutboxStatus};
 use crate::sync::SyncStatus;
 use jiff::Timestamp;
-use slint::{ModelRc, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, VecModel};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// The admin screen re-reads the kiosk's health this often (seconds) while it is shown.
 pub const REFRESH_SECONDS: u32 = 10;
 
+/// The admin screen's controller.
 pub(super) struct Admin {
+    ctx: Rc<Ctx>,
+    /// How the store was opened (a database moved aside shows here).
+    open_report: RefCell<OpenReport>,
     /// The parked row on the discard sheets.
-    pub discard: Option<ParkedRow>,
+    discard: RefCell<Option<ParkedRow>>,
     /// Seconds since the last read.
-    pub since_read: u32,
+    since_read: Cell<u32>,
     outbox: Rc<VecModel<OutboxCount>>,
     vendors: Rc<VecModel<VendorRow>>,
     parked: Rc<VecModel<ParkedRow>>,
 }
 
+/// What to tell the admin about a refused retry / discard.
+fn admin_problem(e: &KioskError) -> Problem {
+    match e {
+        KioskError::NoSuchOrder => Problem::NotParked,
+        other => models::problem(other),
+    }
+}
+
 impl Admin {
-    pub fn new() -> Admin {
-        Admin {
-            discard: None,
-            since_read: 0,
+    /// Hands `AdminApi` its models and takes its callbacks; each counts as activity.
+    pub fn setup(window: &AppWindow, ctx: &Rc<Ctx>) -> Rc<Admin> {
+        let admin = Rc::new(Admin {
+            ctx: ctx.clone(),
+            open_report: RefCell::new(OpenReport::default()),
+            discard: RefCell::new(None),
+            since_read: Cell::new(0),
             outbox: Rc::new(VecModel::default()),
             vendors: Rc::new(VecModel::default()),
             parked: Rc::new(VecModel::default()),
+        });
+        let api = window.global::<AdminApi>();
+        api.set_outbox(ModelRc::from(admin.outbox.clone()));
+        api.set_vendors(ModelRc::from(admin.vendors.clone()));
+        api.set_parked(ModelRc::from(admin.parked.clone()));
+        api.on_retry_parked(callback(&admin, |a, row: i32| {
+            a.ctx.activity();
+            a.retry_parked(i64::from(row));
+        }));
+        api.on_discard_tapped(callback(&admin, |a, row: i32| {
+            a.ctx.activity();
+            a.discard_tapped(i64::from(row));
+        }));
+        api.on_discard_next(callback0(&admin, |a| {
+            a.ctx.activity();
+            a.discard_next();
+        }));
+        api.on_discard_confirmed(callback0(&admin, |a| {
+            a.ctx.activity();
+            a.discard_confirmed();
+        }));
+        admin
+    }
+
+    fn with_api(&self, f: impl FnOnce(&AdminApi<'_>)) {
+        self.ctx.with_window(|w| f(&w.global::<AdminApi>()));
+    }
+
+    pub fn open(&self) {
+        self.refresh();
+        self.ctx.with_api(|api| {
+            api.set_sheet(Sheet::None);
+            api.set_screen(Screen::Admin);
+        });
+    }
+
+    /// How the store was opened: a database moved aside at start shows here.
+    pub fn set_open_report(&self, report: OpenReport) {
+        *self.open_report.borrow_mut() = report;
+        if self.ctx.screen() == Screen::Admin {
+            self.refresh();
         }
     }
 
-    pub fn attach(&self, api: &Api<'_>) {
-        api.set_admin_outbox(ModelRc::from(self.outbox.clone()));
-        api.set_admin_vendors(ModelRc::from(self.vendors.clone()));
-        api.set_admin_parked(ModelRc::from(self.parked.clone()));
+    /// The problems of a config reload that was refused (empty when the last one was fine).
+    pub fn set_config_problems(&self, text: &str) {
+        self.with_api(|api| api.set_config_problems(text.into()));
     }
 
-    /// The parked row with this id, as shown.
-    pub fn parked(&self, row: i64) -> Option<ParkedRow> {
-        use slint::Model;
-        self.parked.iter().find(|r| i64::from(r.row) == row)
+    /// One second passed: re-reads every [`REFRESH_SECONDS`] while shown.
+    pub fn tick(&self) {
+        if self.ctx.screen() != Screen::Admin {
+            return;
+        }
+        self.since_read.set(self.since_read.get() + 1);
+        if self.since_read.get() >= REFRESH_SECONDS {
+            self.refresh();
+        }
+    }
+
+    /// A sheet was closed: nothing is about to be discarded.
+    pub fn close_sheet(&self) {
+        *self.discard.borrow_mut() = None;
+    }
+
+    /// The admin left: forgets the row on the discard sheets.
+    pub fn clear(&self) {
+        self.close_sheet();
+        self.with_api(|api| api.set_sheet_parked(ParkedRow::default()));
+    }
+
+    pub fn refresh(&self) {
+        let sync = self.ctx.status.get();
+        let lang = self.ctx.language.get();
+        let open = self.open_report.borrow().clone();
+        self.with_api(|api| self.read(api, &self.ctx.kiosk.borrow(), &open, &sync, lang));
+    }
+
+    fn retry_parked(&self, row: i64) {
+        let Some(admin) = self.ctx.admin_badge() else {
+            return;
+        };
+        let result = self.ctx.kiosk.borrow_mut().retry_parked(row);
+        match result {
+            Ok(()) => log::info!("admin badge {admin} retried parked outbox row {row}"),
+            Err(e) => {
+                log::warn!("retrying parked outbox row {row}: {e}");
+                self.ctx.show_problem(admin_problem(&e));
+            }
+        }
+        self.refresh();
+        self.ctx.refresh_status();
+    }
+
+    /// Discard, first question: "Discard this order?"
+    fn discard_tapped(&self, row: i64) {
+        if self.ctx.admin_badge().is_none() {
+            return;
+        }
+        let Some(parked) = self.parked.iter().find(|r| i64::from(r.row) == row) else {
+            return;
+        };
+        *self.discard.borrow_mut() = Some(parked.clone());
+        self.with_api(|api| api.set_sheet_parked(parked));
+        self.ctx
+            .with_api(|api| api.set_sheet(Sheet::DiscardConfirm));
+    }
+
+    /// Discard, second question: "Really discard it?"
+    fn discard_next(&self) {
+        if self.discard.borrow().is_some() {
+            self.ctx
+                .with_api(|api| api.set_sheet(Sheet::DiscardConfirmAgain));
+        }
+    }
+
+    fn discard_confirmed(&self) {
+        let Some(admin) = self.ctx.admin_badge() else {
+            return;
+        };
+        let Some(parked) = self.discard.borrow_mut().take() else {
+            return;
+        };
+        let result = self
+            .ctx
+            .kiosk
+            .borrow_mut()
+            .discard_parked(i64::from(parked.row), &admin);
+        self.with_api(|api| api.set_sheet_parked(ParkedRow::default()));
+        self.ctx.with_api(|api| api.set_sheet(Sheet::None));
+        if let Err(e) = result {
+            log::warn!("discarding parked outbox row {}: {e}", parked.row);
+            self.ctx.show_problem(admin_problem(&e));
+        }
+        self.refresh();
+        self.ctx.refresh_status();
     }
 
     /// Reads the kiosk's health and fills the screen.
-    pub fn read(
-        &mut self,
-        api: &Api<'_>,
+    fn read(
+        &self,
+        api: &AdminApi<'_>,
         kiosk: &Kiosk,
         open: &OpenReport,
         sync: &SyncStatus,
         lang: Language,
     ) {
-        self.since_read = 0;
+        self.since_read.set(0);
         let report = match status::collect(kiosk, open) {
             Ok(r) => r,
             Err(e) => {
                 log::error!("reading the kiosk status: {e}");
-                api.set_admin(AdminInfo {
+                api.set_info(AdminInfo {
                     db_health: e.to_string().into(),
-                    ..api.get_admin()
+                    ..api.get_info()
                 });
                 return;
             }
@@ -73,7 +217,7 @@ impl Admin {
         let venue = kiosk.config().venues.first().cloned();
         let at = |t: Timestamp| local(t, venue.as_ref());
         let waiting = report.oldest_waiting.as_ref();
-        api.set_admin(AdminInfo {
+        api.set_info(AdminInfo {
             kiosk_id: report.kiosk_id.as_str().into(),
             version: report.version.into(),
             config_path: report.config_path.clone().unwrap_or_default().into(),
@@ -94,7 +238,7 @@ impl Admin {
             moved_aside: report.moved_aside.clone().unwrap_or_default().into(),
             has_waiting: waiting.is_some(),
             waiting_since: waiting.map(|r| at(r.created_at)).unwrap_or_default().into(),
-            waiting_attempts: waiting.map_or(0, |r| clamp(r.attempts)),
+            waiting_attempts: waiting.map_or(0, |r| count(r.attempts)),
             waiting_error: waiting
                 .and_then(|r| r.last_error.clone())
                 .unwrap_or_default()
@@ -114,7 +258,7 @@ impl Admin {
                 count: (*n).min(i32::MAX as u64) as i32,
             })
             .collect();
-        super::bridge::set_rows(&self.outbox, outbox);
+        set_rows(&self.outbox, outbox);
         let config = kiosk.config();
         let vendors: Vec<VendorRow> = report
             .vendors
@@ -129,7 +273,7 @@ impl Admin {
                 last_error_at: v.last_error_at.map(at).unwrap_or_default().into(),
             })
             .collect();
-        super::bridge::set_rows(&self.vendors, vendors);
+        set_rows(&self.vendors, vendors);
         let parked: Vec<ParkedRow> = report
             .parked
             .iter()
@@ -160,12 +304,12 @@ impl Admin {
                         .as_ref()
                         .map(|o| models::date_parts(o.day))
                         .unwrap_or_default(),
-                    attempts: clamp(r.attempts),
+                    attempts: count(r.attempts),
                     error: r.last_error.clone().unwrap_or_default().into(),
                 }
             })
             .collect();
-        super::bridge::set_rows(&self.parked, parked);
+        set_rows(&self.parked, parked);
     }
 }
 
@@ -199,10 +343,6 @@ pub fn bytes(n: u64, lang: Language) -> String {
         Language::De | Language::PtBr => text.replace('.', ","),
     };
     format!("{text} {}", UNITS[unit])
-}
-
-fn clamp(n: u32) -> i32 {
-    n.min(i32::MAX as u32) as i32
 }
 
 #[cfg(test)]

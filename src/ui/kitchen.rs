@@ -1,6 +1,7 @@
-//! The kitchen display's data: one venue's day from [`Kiosk::kitchen_view`], the pickup list
+//! The kitchen display: one venue's day from [`Kiosk::kitchen_view`], the pickup list
 //! filtered by initial, and which orders changed since the previous look (from the order
-//! history: [`Store::last_event_id`] / [`Store::orders_changed_since`]).
+//! history: [`Store::last_event_id`] / [`Store::orders_changed_since`]). It fills the
+//! `KitchenApi` global (ui/screens/kitchen.slint) and handles its callbacks.
 //!
 //! Names are filtered with letter buttons, not a text field: the kiosk's keys all belong to
 //! the badge reader, and a kitchen touchscreen has no keyboard anyway.
@@ -8,13 +9,17 @@
 //! [`Store::last_event_id`]: crate::store::Store::last_event_id
 //! [`Store::orders_changed_since`]: crate::store::Store::orders_changed_since
 
-use super::generated::{Api, DishCountRow, KitchenSource as UiSource, PickupRow};
-use super::models;
+use super::context::{Ctx, callback, callback0};
+use super::generated::{
+    AppWindow, DishCountRow, KitchenApi, KitchenSource as UiSource, PickupRow, Screen, Sheet,
+};
+use super::models::{self, count, set_rows};
 use crate::config::Venue;
 use crate::kiosk::{Kiosk, KitchenSource, KitchenView, export};
 use jiff::ToSpan;
 use jiff::civil::Date;
-use slint::{ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -22,7 +27,14 @@ use std::rc::Rc;
 /// How far the kitchen may page from today (days, either way).
 pub const MAX_OFFSET: i32 = 14;
 
+/// The kitchen display's controller.
 pub(super) struct Kitchen {
+    ctx: Rc<Ctx>,
+    day: RefCell<KitchenDay>,
+}
+
+/// What the kitchen display shows and the models it shows it in.
+struct KitchenDay {
     /// The day shown, in days from today.
     offset: i32,
     /// The initial chosen ("" = everybody).
@@ -38,8 +50,94 @@ pub(super) struct Kitchen {
 }
 
 impl Kitchen {
-    pub fn new() -> Kitchen {
-        Kitchen {
+    /// Hands `KitchenApi` its models and takes its callbacks; each counts as activity.
+    pub fn setup(window: &AppWindow, ctx: &Rc<Ctx>) -> Rc<Kitchen> {
+        let kitchen = Rc::new(Kitchen {
+            ctx: ctx.clone(),
+            day: RefCell::new(KitchenDay::new()),
+        });
+        let api = window.global::<KitchenApi>();
+        kitchen.day.borrow().attach(&api);
+        api.set_permanent(ctx.kitchen_mode);
+        api.on_step_day(callback(&kitchen, |k, delta: i32| {
+            k.ctx.activity();
+            k.step_day(delta);
+        }));
+        api.on_letter_tapped(callback(&kitchen, |k, letter: SharedString| {
+            k.ctx.activity();
+            k.day.borrow_mut().set_letter(&letter);
+            k.refresh(false);
+        }));
+        api.on_export_csv(callback0(&kitchen, |k| {
+            k.ctx.activity();
+            k.export();
+        }));
+        kitchen
+    }
+
+    fn with_api(&self, f: impl FnOnce(&KitchenApi<'_>)) {
+        self.ctx.with_window(|w| f(&w.global::<KitchenApi>()));
+    }
+
+    /// Shows the kitchen display from today, with nothing highlighted yet.
+    pub fn open(&self) {
+        self.day.borrow_mut().reset();
+        self.refresh(true);
+        self.with_api(|api| {
+            api.set_export_path(SharedString::new());
+            api.set_export_failed(false);
+        });
+        self.ctx.with_api(|api| {
+            api.set_sheet(Sheet::None);
+            api.set_screen(Screen::Kitchen);
+        });
+    }
+
+    /// Re-reads the shown day; `look`: mark what changed since the previous look.
+    pub fn refresh(&self, look: bool) {
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let kiosk = self.ctx.kiosk.borrow();
+        let mut day = self.day.borrow_mut();
+        day.read(&kiosk, &venue, look);
+        self.with_api(|api| day.show(api, &kiosk, &venue));
+    }
+
+    fn step_day(&self, delta: i32) {
+        self.day.borrow_mut().step_day(delta);
+        self.refresh(false);
+        self.with_api(|api| {
+            api.set_export_path(SharedString::new());
+            api.set_export_failed(false);
+        });
+    }
+
+    fn export(&self) {
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let result = self.day.borrow().export(&self.ctx.kiosk.borrow(), &venue);
+        let (path, failed) = match result {
+            Ok(path) => {
+                log::info!("kitchen list exported to {}", path.display());
+                (path.display().to_string().into(), false)
+            }
+            Err(e) => {
+                log::error!("exporting the kitchen list: {e}");
+                (SharedString::new(), true)
+            }
+        };
+        self.with_api(|api| {
+            api.set_export_path(path);
+            api.set_export_failed(failed);
+        });
+    }
+}
+
+impl KitchenDay {
+    fn new() -> KitchenDay {
+        KitchenDay {
             offset: 0,
             letter: String::new(),
             seen_event: None,
@@ -52,14 +150,14 @@ impl Kitchen {
     }
 
     /// Hands the models to the window (once).
-    pub fn attach(&self, api: &Api<'_>) {
-        api.set_kitchen_counts(ModelRc::from(self.counts.clone()));
-        api.set_kitchen_pickups(ModelRc::from(self.pickups.clone()));
-        api.set_kitchen_letters(ModelRc::from(self.letters.clone()));
+    fn attach(&self, api: &KitchenApi<'_>) {
+        api.set_counts(ModelRc::from(self.counts.clone()));
+        api.set_pickups(ModelRc::from(self.pickups.clone()));
+        api.set_letters(ModelRc::from(self.letters.clone()));
     }
 
     /// Back to today, everybody, nothing highlighted (a new kitchen session).
-    pub fn reset(&mut self) {
+    fn reset(&mut self) {
         self.offset = 0;
         self.letter.clear();
         self.seen_event = None;
@@ -67,7 +165,7 @@ impl Kitchen {
     }
 
     /// Another day: `delta` -1 / +1, or 0 for today.
-    pub fn step_day(&mut self, delta: i32) {
+    fn step_day(&mut self, delta: i32) {
         self.offset = if delta == 0 {
             0
         } else {
@@ -76,11 +174,11 @@ impl Kitchen {
         self.letter.clear();
     }
 
-    pub fn set_letter(&mut self, letter: &str) {
+    fn set_letter(&mut self, letter: &str) {
         self.letter = letter.to_string();
     }
 
-    pub fn day(&self, kiosk: &Kiosk, venue: &Venue) -> Date {
+    fn day(&self, kiosk: &Kiosk, venue: &Venue) -> Date {
         let today = kiosk.today(venue);
         today
             .checked_add(i64::from(self.offset).days())
@@ -90,7 +188,7 @@ impl Kitchen {
     /// Re-reads the day. With `look` the orders changed since the previous look are worked
     /// out (and this becomes the previous look); without it the highlights stay as they are
     /// (another day, another letter).
-    pub fn read(&mut self, kiosk: &Kiosk, venue: &Venue, look: bool) {
+    fn read(&mut self, kiosk: &Kiosk, venue: &Venue, look: bool) {
         let day = self.day(kiosk, venue);
         match kiosk.kitchen_view(&venue.key, day) {
             Ok(v) => self.view = v,
@@ -114,7 +212,7 @@ impl Kitchen {
     }
 
     /// Fills the window from what was read.
-    pub fn show(&self, api: &Api<'_>, kiosk: &Kiosk, venue: &Venue) {
+    fn show(&self, api: &KitchenApi<'_>, kiosk: &Kiosk, venue: &Venue) {
         // The initials present, in list order (the list is sorted by name).
         let mut unique: Vec<String> = Vec::new();
         for l in self.view.pickups.iter().map(|p| initial(&p.name)) {
@@ -151,24 +249,24 @@ impl Kitchen {
             .iter()
             .map(|c| DishCountRow {
                 dish: c.dish.as_str().into(),
-                confirmed: clamp(c.confirmed),
-                pending: clamp(c.pending),
+                confirmed: count(c.confirmed),
+                pending: count(c.pending),
             })
             .collect();
         let confirmed: u32 = self.view.counts.iter().map(|c| c.confirmed).sum();
         let pending: u32 = self.view.counts.iter().map(|c| c.pending).sum();
-        super::bridge::set_rows(&self.pickups, rows);
-        super::bridge::set_rows(&self.counts, counts);
-        super::bridge::set_rows(
+        set_rows(&self.pickups, rows);
+        set_rows(&self.counts, counts);
+        set_rows(
             &self.letters,
             unique.into_iter().map(SharedString::from).collect(),
         );
-        api.set_kitchen_letter(letter.into());
-        api.set_kitchen_all(self.view.pickups.len().min(i32::MAX as usize) as i32);
-        api.set_kitchen_confirmed(clamp(confirmed));
-        api.set_kitchen_pending(clamp(pending));
-        api.set_kitchen_offset(self.offset);
-        api.set_kitchen_date(models::date_parts(self.day(kiosk, venue)));
+        api.set_letter(letter.into());
+        api.set_all_lines(self.view.pickups.len().min(i32::MAX as usize) as i32);
+        api.set_confirmed(count(confirmed));
+        api.set_pending(count(pending));
+        api.set_offset(self.offset);
+        api.set_date(models::date_parts(self.day(kiosk, venue)));
         let (source, time) = match &self.view.source {
             KitchenSource::ThisKiosk => (UiSource::ThisKiosk, String::new()),
             KitchenSource::Vendor {
@@ -183,12 +281,12 @@ impl Kitchen {
                 models::hhmm(*fetched_at, &venue.rules),
             ),
         };
-        api.set_kitchen_source(source);
-        api.set_kitchen_list_time(time.into());
+        api.set_source(source);
+        api.set_list_time(time.into());
     }
 
     /// Writes the shown day's orders as `orders-<venue>-<date>.csv` into the data dir.
-    pub fn export(&self, kiosk: &Kiosk, venue: &Venue) -> Result<PathBuf, String> {
+    fn export(&self, kiosk: &Kiosk, venue: &Venue) -> Result<PathBuf, String> {
         let day = self.day(kiosk, venue);
         let view = kiosk
             .kitchen_view(&venue.key, day)
@@ -209,10 +307,6 @@ pub fn initial(name: &str) -> String {
         .find(|c| c.is_alphanumeric())
         .map(|c| c.to_uppercase().collect())
         .unwrap_or_default()
-}
-
-fn clamp(n: u32) -> i32 {
-    n.min(i32::MAX as u32) as i32
 }
 
 #[cfg(test)]

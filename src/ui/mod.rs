@@ -3,22 +3,32 @@
 //! - [`run`] opens the window and blocks in the event loop.
 //! - [`render_screenshots`] renders every screen state to PNG files (fixed demo data, fixed
 //!   clock), for the docs and for reviewing changes.
-//! - [`KioskUi`] is the bridge between the `Api` global and the kiosk service; the tests drive
-//!   it headless.
+//! - [`KioskUi`] (`bridge`) holds the session (badge in and out, the logout timer) and wires
+//!   the screens' controllers to the window and to the sync worker; the tests drive it
+//!   headless.
+//! - One controller per screen, each with a `setup(&window, …)` that hands its global its
+//!   models and takes its callbacks: `idle` (idle screen and top bar), `menu` (menu and
+//!   orders, `Api`), `kitchen` (`KitchenApi`), `admin` (`AdminApi`). They share `context`
+//!   (window, kiosk, language, who is badged in) and [`models`] (kiosk views → UI rows), and
+//!   never use each other or the bridge.
 //! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
-//! - `kitchen` and `admin` read the data of the kitchen display and the admin screen.
 
 mod admin;
 pub mod badge_reader;
 mod bridge;
+mod context;
+mod idle;
 mod kitchen;
+mod menu;
 pub mod models;
 mod screenshot;
 
-pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS, NOTICE_SECONDS};
+pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS};
+pub use idle::NOTICE_SECONDS;
 pub use screenshot::{SHOT_SIZES, render_screenshots};
 
-/// The code generated from `ui/app.slint`: `AppWindow`, the `Api` global and its types.
+/// The code generated from `ui/app.slint`: `AppWindow`, the `Api`, `KitchenApi` and `AdminApi`
+/// globals and their types.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_qualifications)]
 pub mod generated {
     slint::include_modules!();

@@ -1,6 +1,9 @@
 //! From the kiosk's views to the UI's rows: plain data, no words. Dates travel as parts,
 //! states as enums, so the .slint side names them in the chosen language with `@tr()`.
 //! Money is the one thing formatted here (digits and currency sign, per language).
+//!
+//! Every screen's controller uses these; none of them uses a controller, so the controllers
+//! share them without depending on each other.
 
 use super::generated::{DateParts, DayState, DayTab, Dish, OrderRow, OrderStatus, Problem, Span};
 use crate::config::Language;
@@ -8,6 +11,26 @@ use crate::domain::{Article, CutoffRules, Money, OrderState};
 use crate::kiosk::{ClosedReason, DayStatus, DayView, KioskError, OrderView};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use slint::{Model, VecModel};
+
+/// Puts `rows` into `model`, touching only the rows that changed: an unchanged list costs the
+/// renderer nothing, and a changed row redraws alone.
+pub fn set_rows<T: Clone + PartialEq + 'static>(model: &VecModel<T>, rows: Vec<T>) {
+    if model.row_count() != rows.len() {
+        model.set_vec(rows);
+        return;
+    }
+    for (i, row) in rows.into_iter().enumerate() {
+        if model.row_data(i).as_ref() != Some(&row) {
+            model.set_row_data(i, row);
+        }
+    }
+}
+
+/// A count for an `int` property (Slint's ints are 32 bits).
+pub fn count(n: u32) -> i32 {
+    n.min(i32::MAX as u32) as i32
+}
 
 /// "6,50 €" (de), "€6.50" (en), "€ 6,50" / "R$ 6,50" (pt-BR).
 pub fn money(m: Money, currency: &str, lang: Language) -> String {

@@ -5,8 +5,8 @@
 //! on a thread of its own with a tiny platform behind a `MinimalSoftwareWindow`. That keeps it
 //! apart from the real window (and from the headless test backend in other test threads).
 
-use super::KioskUi;
-use super::generated::{Api, Screen};
+use super::bridge::KioskUi;
+use super::generated::{AdminApi, Api, Screen};
 use crate::config::{Config, Language};
 use crate::domain::{
     Clock, ListedLine, ListedOrder, ManualClock, Order, OrderEvent, OrderLine, OrderState,
@@ -374,7 +374,10 @@ impl Scenario {
             .map_err(|e| e.to_string())?;
         self.ui.badge("9999");
         self.shoot("admin", dir, out)?;
-        self.api().invoke_discard_tapped(row.id as i32);
+        self.ui
+            .window()
+            .global::<AdminApi>()
+            .invoke_discard_tapped(row.id as i32);
         self.shoot("discard-confirm", dir, out)?;
         self.api().invoke_close_sheet();
         self.api().invoke_logout();

@@ -1,0 +1,388 @@
+//! The screens of the person badged in: the menu (day tabs and dishes) and their orders, with
+//! the sheets that go with them (confirm an order, order twice, the order's progress, cancel).
+
+use super::context::{Ctx, callback, callback0};
+use super::generated::{Api, AppWindow, DayState, DayTab, Dish, OrderRow, Problem, Screen, Sheet};
+use super::models::{self, set_rows};
+use crate::kiosk::DayView;
+use jiff::civil::Date;
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub(super) struct Menu {
+    ctx: Rc<Ctx>,
+    days: Rc<VecModel<DayTab>>,
+    dishes: Rc<VecModel<Dish>>,
+    orders: Rc<VecModel<OrderRow>>,
+    /// What the person already ordered for the day (the order-twice sheet).
+    existing: Rc<VecModel<SharedString>>,
+    st: RefCell<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The coming days as last read (for the countdowns).
+    menu: Vec<DayView>,
+    selected: usize,
+    /// The dish on the confirm sheet: (day, article id).
+    pending: Option<(Date, String)>,
+    /// The order shown on the status / cancel sheet.
+    sheet_order: Option<String>,
+}
+
+impl Menu {
+    /// Hands the screens their models and takes their callbacks; each counts as activity.
+    pub fn setup(window: &AppWindow, ctx: &Rc<Ctx>) -> Rc<Menu> {
+        let menu = Rc::new(Menu {
+            ctx: ctx.clone(),
+            days: Rc::new(VecModel::default()),
+            dishes: Rc::new(VecModel::default()),
+            orders: Rc::new(VecModel::default()),
+            existing: Rc::new(VecModel::default()),
+            st: RefCell::new(State::default()),
+        });
+        let api = window.global::<Api>();
+        api.set_days(ModelRc::from(menu.days.clone()));
+        api.set_dishes(ModelRc::from(menu.dishes.clone()));
+        api.set_orders(ModelRc::from(menu.orders.clone()));
+        api.set_sheet_existing(ModelRc::from(menu.existing.clone()));
+        let active = |f: fn(&Menu)| callback0(&menu, move |m: &Menu| m.touched(f));
+        api.on_show(callback(&menu, |m, s: Screen| {
+            m.ctx.activity();
+            m.show(s);
+        }));
+        api.on_select_day(callback(&menu, |m, d: i32| {
+            m.ctx.activity();
+            m.select_day(d.max(0) as usize);
+        }));
+        api.on_dish_tapped(callback(&menu, |m, id: SharedString| {
+            m.ctx.activity();
+            m.dish_tapped(&id);
+        }));
+        api.on_cancel_tapped(callback(&menu, |m, id: SharedString| {
+            m.ctx.activity();
+            m.cancel_tapped(&id);
+        }));
+        api.on_order_anyway(active(Menu::order_anyway));
+        api.on_confirm_order(active(Menu::confirm_order));
+        api.on_confirm_cancel(active(Menu::confirm_cancel));
+        menu
+    }
+
+    fn touched(&self, f: fn(&Menu)) {
+        self.ctx.activity();
+        f(self);
+    }
+
+    /// A person just badged in: the menu from today, or from the first day still open.
+    pub fn start(&self) {
+        self.reload_menu();
+        self.reload_orders();
+        let first_open = self
+            .days
+            .iter()
+            .position(|d| d.state == DayState::Open)
+            .unwrap_or(0);
+        self.select_day(first_open);
+        self.ctx.with_api(|api| {
+            api.set_sheet(Sheet::None);
+            api.set_screen(Screen::Menu);
+        });
+    }
+
+    /// Forgets everything about the previous person.
+    pub fn clear(&self) {
+        *self.st.borrow_mut() = State::default();
+        self.days.set_vec(Vec::new());
+        self.dishes.set_vec(Vec::new());
+        self.orders.set_vec(Vec::new());
+        self.existing.set_vec(Vec::new());
+        self.ctx.with_api(|api| {
+            api.set_selected_day(0);
+            api.set_sheet_dish(Dish::default());
+            api.set_sheet_day(DayTab::default());
+            api.set_sheet_order(OrderRow::default());
+            api.set_sheet_total(SharedString::new());
+        });
+    }
+
+    /// A sheet was closed: nothing is about to be ordered or cancelled.
+    pub fn close_sheet(&self) {
+        let mut st = self.st.borrow_mut();
+        st.pending = None;
+        st.sheet_order = None;
+    }
+
+    /// The language changed: prices are formatted per language.
+    pub fn relabel(&self) {
+        let selected = self.st.borrow().selected;
+        self.select_day(selected);
+        self.reload_orders();
+    }
+
+    fn show(&self, screen: Screen) {
+        if !self.ctx.signed_in() {
+            return;
+        }
+        if screen == Screen::Orders {
+            self.reload_orders();
+        }
+        self.st.borrow_mut().sheet_order = None;
+        self.ctx.with_api(|api| {
+            api.set_sheet(Sheet::None);
+            api.set_screen(screen);
+        });
+    }
+
+    fn select_day(&self, index: usize) {
+        let (dishes, idx) = {
+            let mut st = self.st.borrow_mut();
+            if st.menu.is_empty() {
+                return;
+            }
+            st.selected = index.min(st.menu.len() - 1);
+            (st.menu[st.selected].dishes.clone(), st.selected)
+        };
+        let (currency, lang) = self.ctx.currency_lang();
+        set_rows(
+            &self.dishes,
+            dishes
+                .iter()
+                .map(|a| models::dish(a, &currency, lang))
+                .collect(),
+        );
+        self.ctx.with_api(|api| api.set_selected_day(idx as i32));
+    }
+
+    fn dish_tapped(&self, id: &str) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let (day, article, tab) = {
+            let st = self.st.borrow();
+            let Some(view) = st.menu.get(st.selected) else {
+                return;
+            };
+            let Some(article) = view.dishes.iter().find(|a| a.vendor_id == id).cloned() else {
+                return;
+            };
+            let tab = self.days.row_data(st.selected).unwrap_or_default();
+            (view.day, article, tab)
+        };
+        if tab.state != DayState::Open {
+            self.ctx.show_problem(Problem::OrderClosed);
+            return;
+        }
+        if !article.is_available() {
+            self.ctx.show_problem(Problem::SoldOut);
+            return;
+        }
+        let (currency, lang) = self.ctx.currency_lang();
+        let existing = self
+            .ctx
+            .kiosk
+            .borrow()
+            .live_orders_on(&badge.number, &venue.key, day);
+        let existing: Vec<SharedString> = match existing {
+            Ok(orders) => orders
+                .iter()
+                .flat_map(|o| o.lines.iter().map(|l| SharedString::from(l.name.as_str())))
+                .collect(),
+            Err(e) => {
+                log::error!("reading orders: {e}");
+                Vec::new()
+            }
+        };
+        self.st.borrow_mut().pending = Some((day, article.vendor_id.clone()));
+        let twice = !existing.is_empty();
+        self.existing.set_vec(existing);
+        self.ctx.with_api(|api| {
+            api.set_sheet_dish(models::dish(&article, &currency, lang));
+            api.set_sheet_day(tab);
+            api.set_sheet_total(models::money(article.price, &currency, lang).into());
+            api.set_sheet(if twice {
+                Sheet::OrderTwice
+            } else {
+                Sheet::ConfirmOrder
+            });
+        });
+    }
+
+    fn order_anyway(&self) {
+        if self.st.borrow().pending.is_some() {
+            self.ctx.with_api(|api| api.set_sheet(Sheet::ConfirmOrder));
+        }
+    }
+
+    fn confirm_order(&self) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let Some((day, article)) = self.st.borrow_mut().pending.take() else {
+            return;
+        };
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let placed = self
+            .ctx
+            .kiosk
+            .borrow_mut()
+            .place_order(&badge, &venue.key, day, &article);
+        match placed {
+            Ok(order) => {
+                self.st.borrow_mut().sheet_order = Some(order.id.clone());
+                self.reload_orders();
+                self.reload_menu();
+                self.refresh_sheet_order();
+                self.ctx.with_api(|api| api.set_sheet(Sheet::OrderPlaced));
+            }
+            Err(e) => {
+                log::warn!("order refused for badge {}: {e}", badge.number);
+                self.reload_menu();
+                self.ctx.show_problem(models::problem(&e));
+            }
+        }
+    }
+
+    fn cancel_tapped(&self, id: &str) {
+        let row = self.orders.iter().find(|o| o.id == id);
+        match row {
+            Some(row) if row.can_cancel => {
+                self.st.borrow_mut().sheet_order = Some(id.to_string());
+                self.ctx.with_api(|api| {
+                    api.set_sheet_order(row);
+                    api.set_sheet(Sheet::ConfirmCancel);
+                });
+            }
+            _ => self.ctx.show_problem(Problem::NotCancellable),
+        }
+    }
+
+    fn confirm_cancel(&self) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let Some(id) = self.st.borrow_mut().sheet_order.take() else {
+            return;
+        };
+        let result = self.ctx.kiosk.borrow_mut().cancel_order(&badge, &id);
+        self.reload_orders();
+        match result {
+            Ok(order) => {
+                log::info!(
+                    "order {id} cancel asked by badge {}: now {}",
+                    badge.number,
+                    order.state
+                );
+                self.ctx.with_api(|api| api.set_sheet(Sheet::None));
+            }
+            Err(e) => {
+                log::warn!("cancel of {id} refused: {e}");
+                self.ctx.show_problem(models::problem(&e));
+            }
+        }
+    }
+
+    /// Re-reads the coming days, keeping the selected one.
+    pub fn reload_menu(&self) {
+        if !self.ctx.signed_in() {
+            return;
+        }
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let views = self.ctx.kiosk.borrow().menu_view(&venue.key);
+        let views = match views {
+            Ok(views) => views,
+            Err(e) => {
+                log::error!("reading the menu: {e}");
+                return;
+            }
+        };
+        let dishes = {
+            let mut st = self.st.borrow_mut();
+            st.menu = views;
+            let selected = st.selected.min(st.menu.len().saturating_sub(1));
+            st.menu
+                .get(selected)
+                .map(|d| d.dishes.clone())
+                .unwrap_or_default()
+        };
+        self.tick_countdowns();
+        // The dishes may have changed (portions, sold out).
+        let (currency, lang) = self.ctx.currency_lang();
+        set_rows(
+            &self.dishes,
+            dishes
+                .iter()
+                .map(|a| models::dish(a, &currency, lang))
+                .collect(),
+        );
+    }
+
+    pub fn reload_orders(&self) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let views = self.ctx.kiosk.borrow().my_order_views(&badge.number);
+        let views = match views {
+            Ok(v) => v,
+            Err(e) => {
+                log::error!("reading orders of badge {}: {e}", badge.number);
+                return;
+            }
+        };
+        let lang = self.ctx.language.get();
+        let kiosk = self.ctx.kiosk.borrow();
+        let config = kiosk.config();
+        let rows: Vec<OrderRow> = views
+            .iter()
+            .filter_map(|v| {
+                let venue = config.venue(&v.order.venue)?;
+                let today = kiosk.today(venue);
+                Some(models::order_row(
+                    v,
+                    today,
+                    &venue.rules,
+                    &venue.currency,
+                    lang,
+                ))
+            })
+            .collect();
+        drop(kiosk);
+        set_rows(&self.orders, rows);
+    }
+
+    /// Re-reads the order on the status sheet (saved → sent → confirmed).
+    pub fn refresh_sheet_order(&self) {
+        let Some(id) = self.st.borrow().sheet_order.clone() else {
+            return;
+        };
+        if let Some(row) = self.orders.iter().find(|o| o.id == id) {
+            self.ctx.with_api(|api| api.set_sheet_order(row));
+        }
+    }
+
+    /// Recomputes the day tabs' countdowns from the deadlines (no store read).
+    pub fn tick_countdowns(&self) {
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let kiosk = self.ctx.kiosk.borrow();
+        let (now, today) = (kiosk.now(), kiosk.today(&venue));
+        drop(kiosk);
+        let tabs: Vec<DayTab> = self
+            .st
+            .borrow()
+            .menu
+            .iter()
+            .map(|v| models::day_tab(v, today, now, &venue.rules))
+            .collect();
+        set_rows(&self.days, tabs);
+    }
+}
