@@ -10,6 +10,7 @@ pub mod bench_data;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod instance;
 pub mod kiosk;
 pub mod reload;
 pub mod store;

@@ -45,6 +45,11 @@ pub enum KioskError {
     Store(StoreError),
     /// The day's menu or serving time could not be computed (bad config).
     Cutoff(String),
+    /// An admin tried to accept a clock earlier than this program's build.
+    ClockBeforeBuild {
+        now: Timestamp,
+        build: Timestamp,
+    },
 }
 
 impl fmt::Display for KioskError {
@@ -65,6 +70,11 @@ impl fmt::Display for KioskError {
             }
             KioskError::NotCancellable(s) => write!(f, "an order that is {s} cannot be cancelled"),
             KioskError::NoSuchOrder => f.write_str("no such order"),
+            KioskError::ClockBeforeBuild { now, build } => write!(
+                f,
+                "the clock says {now}, earlier than this program was built ({build}): set the \
+                 system time (timedatectl set-time, or let it synchronise) instead"
+            ),
             KioskError::NotYours => f.write_str("that order belongs to another badge"),
             KioskError::Store(e) => write!(f, "{e}"),
             KioskError::Cutoff(e) => write!(f, "{e}"),
@@ -137,13 +147,30 @@ impl Kiosk {
     pub fn clock_trust(&self) -> std::result::Result<(), ClockDoubt> {
         let now = self.clock.now();
         let seen = self.store.last_seen().ok().flatten();
-        let verdict = judge_clock(now, seen, self.clock_floor, self.clock.os_synced());
-        if verdict.is_ok()
-            && let Err(e) = self.store.note_seen(now)
-        {
+        let trusted = judge_clock(now, seen, self.clock_floor, self.clock.os_synced())?;
+        if let Err(e) = self.store.note_trusted(now, &trusted) {
             log::warn!("could not record the time seen: {e}");
         }
-        verdict
+        Ok(())
+    }
+
+    /// An admin vouches for the clock as it is now (admin screen, `clock accept`): the time
+    /// seen is lowered to now. The build time stays a floor: no right clock is earlier.
+    pub fn accept_clock(&self, by: &str) -> Result<Timestamp> {
+        let now = self.clock.now();
+        if now < self.clock_floor {
+            return Err(KioskError::ClockBeforeBuild {
+                now,
+                build: self.clock_floor,
+            });
+        }
+        let seen = self.store.last_seen()?;
+        self.store.lower_seen(now)?;
+        log::warn!(
+            "{by} accepted the clock as it is: {now} (the time seen before was {})",
+            seen.map_or_else(|| "none".to_string(), |s| s.to_string())
+        );
+        Ok(now)
     }
 
     /// The same judgement as [`Kiosk::clock_trust`] without recording the time: an order or a

@@ -158,14 +158,11 @@ impl Engine {
             self.check_store();
         }
         let now = self.clock.now();
-        let trusted = match judge_clock(
-            now,
-            self.store.last_seen()?,
-            self.clock_floor,
-            self.clock.os_synced(),
-        ) {
-            Ok(()) => {
-                self.store.note_seen(now)?;
+        let seen_before = self.store.last_seen()?;
+        let trusted = match judge_clock(now, seen_before, self.clock_floor, self.clock.os_synced())
+        {
+            Ok(trusted) => {
+                self.store.note_trusted(now, &trusted)?;
                 true
             }
             Err(doubt) => {
@@ -174,7 +171,10 @@ impl Engine {
                 false
             }
         };
-        self.refresh_menus(report)?;
+        // Nothing is pruned on a clock that is doubted, nor further back than a week before
+        // the time seen until now: one reading from the future must not empty the cache.
+        let prune = trusted.then(|| prune_floor(now, seen_before));
+        self.refresh_menus(report, prune)?;
         if trusted {
             self.expire_overdue(report)?;
             self.drain(report)?;
@@ -289,7 +289,18 @@ impl Engine {
     fn drain(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         let now = self.clock.now();
         for row in self.store.due_outbox(now, 500)? {
-            let Some(order) = self.store.order(&row.order_id)? else {
+            let order = match self.store.order(&row.order_id) {
+                Ok(order) => order,
+                Err(e) if !e.is_transient() => {
+                    // A damaged row stops nothing but its own order.
+                    self.store
+                        .park_rows_of_unreadable_order(&row.order_id, &e.to_string())?;
+                    report.parked += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let Some(order) = order else {
                 log::error!(
                     "outbox row {} names a missing order {}",
                     row.id,
@@ -968,7 +979,11 @@ impl Engine {
 
     /// Refreshes menus that are due (stale-while-revalidate: the cache stays until the new
     /// menu is in).
-    fn refresh_menus(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
+    fn refresh_menus(
+        &mut self,
+        report: &mut StepReport,
+        prune: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         for venue in self.due_venues(&self.next_menu_refresh, now) {
             let every = SignedDuration::try_from(self.config.kiosk.menu_refresh)
@@ -980,8 +995,11 @@ impl Engine {
             match self.fetch_menu(&venue, today, days) {
                 Ok((menu, source)) => {
                     self.store.put_menu_days(&menu, now, &source)?;
-                    self.store
-                        .prune_menus(today.checked_sub(7.days()).unwrap_or(today))?;
+                    if let Some(floor) = prune {
+                        let before = venue.rules.local_date(floor);
+                        self.store
+                            .prune_menus(before.checked_sub(7.days()).unwrap_or(before))?;
+                    }
                     report.menus_refreshed += 1;
                 }
                 Err(e) => {
@@ -1140,6 +1158,16 @@ fn status_interval(vendor: &dyn Vendor) -> SignedDuration {
 }
 
 /// The vendor could not be reached or asked us to wait: nothing arrived.
+/// The time menus are pruned relative to: now, but never later than the time seen before
+/// this pass (plus a day), so a clock that jumped far ahead prunes as if it had not.
+fn prune_floor(now: Timestamp, seen_before: Option<Timestamp>) -> Timestamp {
+    let cap = seen_before.and_then(|s| s.checked_add(SignedDuration::from_hours(24)).ok());
+    match cap {
+        Some(cap) if cap < now => cap,
+        _ => now,
+    }
+}
+
 fn is_unreachable(e: &VendorError) -> bool {
     matches!(
         e,
