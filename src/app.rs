@@ -39,7 +39,8 @@ pub fn db_path(config: &Config) -> PathBuf {
 pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
     let path = db_path(config);
     log::debug!("opening the store after {} ms", ms_since_start());
-    let (mut store, report) = Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (mut store, report) =
+        Store::open(&path).map_err(|e| format!("{}: {e} — {}", path.display(), e.advice()))?;
     if let Some((aside, reason)) = &report.moved_aside {
         log::error!(
             "database was unreadable ({reason}); the old file is at {}",

@@ -13,6 +13,7 @@ pub mod app;
 pub mod bench_data;
 pub mod config;
 pub mod domain;
+pub mod instance;
 pub mod kiosk;
 pub mod reload;
 pub mod start_time;

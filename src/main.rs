@@ -5,6 +5,12 @@ mod cli;
 
 fn main() -> std::process::ExitCode {
     canteen_kiosk::start_time::mark_start();
+    // A file that may not grow (a full quota, RLIMIT_FSIZE) must be an error SQLite reports,
+    // not SIGXFSZ ending the process: then the kiosk says what is wrong and keeps its data.
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     cli::run()
 }

@@ -5,7 +5,7 @@
 //! is not trusted rather than let an order through that should have been refused.
 
 use jiff::Timestamp;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Where the program gets "now" from. Tests use [`ManualClock`].
@@ -21,14 +21,25 @@ pub trait Clock: Send + Sync {
 /// The real clock.
 #[derive(Debug, Clone, Default)]
 pub struct SystemClock {
-    /// The marker systemd-timesyncd creates once it has synchronised; configurable for tests.
-    sync_marker_dir: Option<PathBuf>,
+    /// The marker file whose existence says the clock was synchronised since boot.
+    sync_marker: Option<PathBuf>,
 }
+
+/// The file systemd-timesyncd creates once it has synchronised the clock since boot.
+pub const TIMESYNC_MARKER: &str = "/run/systemd/timesync/synchronized";
+
+/// Names another marker file, for a system whose time daemon (or an admin's script) writes one
+/// elsewhere; documented in the README ("Clock").
+pub const TIMESYNC_MARKER_ENV: &str = "KIOSK_CLOCK_SYNCED_FILE";
 
 impl SystemClock {
     pub fn new() -> SystemClock {
+        let marker = std::env::var_os(TIMESYNC_MARKER_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(TIMESYNC_MARKER));
         SystemClock {
-            sync_marker_dir: Some(PathBuf::from("/run/systemd/timesync")),
+            sync_marker: Some(marker),
         }
     }
 }
@@ -39,12 +50,13 @@ impl Clock for SystemClock {
     }
 
     fn os_synced(&self) -> Option<bool> {
-        let dir = self.sync_marker_dir.as_ref()?;
-        // Only a system that runs timesyncd says anything; elsewhere we cannot know.
-        if !dir.is_dir() {
+        let marker = self.sync_marker.as_ref()?;
+        // Only a system that runs the time daemon (its directory exists) says anything;
+        // elsewhere we cannot know.
+        if !marker.parent().is_some_and(Path::is_dir) {
             return None;
         }
-        Some(dir.join("synchronized").exists())
+        Some(marker.exists())
     }
 }
 
@@ -129,25 +141,44 @@ impl std::fmt::Display for ClockDoubt {
 /// Tolerance for small steps backwards (NTP slews, two threads reading the clock).
 pub const BACKWARD_TOLERANCE_SECS: i64 = 120;
 
-/// Judges the clock: `Ok(())` when it can be trusted for cutoffs.
+/// A clock judged fit for cutoffs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Trusted {
+    /// The clock is earlier than a time seen before, but the system says it is synchronised:
+    /// the earlier reading was wrong (a clock from the future), so the time seen must be
+    /// lowered to now. Holds that wrong reading, for the log.
+    pub jumped_back_from: Option<Timestamp>,
+}
+
+/// Judges the clock: `Ok` when it can be trusted for cutoffs.
+///
+/// A time seen before is a floor only while the system cannot vouch for its clock: one
+/// reading from the future (a bad RTC, a test with faketime) must not stop sending for good,
+/// so a synchronised system clock wins over the floor, and the caller lowers the floor.
 pub fn judge_clock(
     now: Timestamp,
     last_seen: Option<Timestamp>,
     build: Timestamp,
     os_synced: Option<bool>,
-) -> Result<(), ClockDoubt> {
+) -> Result<Trusted, ClockDoubt> {
     if now < build {
         return Err(ClockDoubt::BeforeBuild { now, build });
-    }
-    if let Some(last_seen) = last_seen
-        && now.as_second() + BACKWARD_TOLERANCE_SECS < last_seen.as_second()
-    {
-        return Err(ClockDoubt::BeforeLastSeen { now, last_seen });
     }
     if os_synced == Some(false) {
         return Err(ClockDoubt::NotSynced);
     }
-    Ok(())
+    match last_seen {
+        Some(last_seen) if now.as_second() + BACKWARD_TOLERANCE_SECS < last_seen.as_second() => {
+            if os_synced == Some(true) {
+                Ok(Trusted {
+                    jumped_back_from: Some(last_seen),
+                })
+            } else {
+                Err(ClockDoubt::BeforeLastSeen { now, last_seen })
+            }
+        }
+        _ => Ok(Trusted::default()),
+    }
 }
 
 #[cfg(test)]
@@ -168,11 +199,11 @@ mod tests {
                 ts("2026-01-01T00:00:00Z"),
                 None
             ),
-            Ok(())
+            Ok(Trusted::default())
         );
         assert_eq!(
             judge_clock(now, None, ts("2026-01-01T00:00:00Z"), Some(true)),
-            Ok(())
+            Ok(Trusted::default())
         );
     }
 
@@ -191,7 +222,50 @@ mod tests {
         assert!(e.to_string().contains("earlier than"));
         // A small step back is tolerated.
         let slight = ts("2026-11-22T09:59:00Z");
-        assert_eq!(judge_clock(slight, Some(seen), build, None), Ok(()));
+        assert_eq!(
+            judge_clock(slight, Some(seen), build, None),
+            Ok(Trusted::default())
+        );
+    }
+
+    #[test]
+    fn a_synchronised_clock_wins_over_a_floor_from_the_future() {
+        let build = ts("2026-06-01T00:00:00Z");
+        let future = ts("2099-06-01T09:00:00Z");
+        let now = ts("2026-12-01T10:00:00Z");
+        // Without the system's word the floor holds …
+        assert!(matches!(
+            judge_clock(now, Some(future), build, None),
+            Err(ClockDoubt::BeforeLastSeen { .. })
+        ));
+        // … with it, the clock is trusted and the caller is told to lower the floor.
+        assert_eq!(
+            judge_clock(now, Some(future), build, Some(true)),
+            Ok(Trusted {
+                jumped_back_from: Some(future)
+            })
+        );
+        // The build floor is never lowered: a synchronised clock cannot be older than the build.
+        assert!(judge_clock(ts("2020-01-01T00:00:00Z"), Some(future), build, Some(true)).is_err());
+    }
+
+    #[test]
+    fn the_marker_file_says_whether_the_system_synchronised() {
+        let dir = std::env::temp_dir().join(format!("ck-clock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let clock = SystemClock {
+            sync_marker: Some(dir.join("synchronized")),
+        };
+        assert_eq!(
+            clock.os_synced(),
+            None,
+            "no time daemon: no word either way"
+        );
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(clock.os_synced(), Some(false));
+        std::fs::write(dir.join("synchronized"), "").unwrap();
+        assert_eq!(clock.os_synced(), Some(true));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -199,6 +273,16 @@ mod tests {
         let now = ts("2026-11-22T10:00:00Z");
         assert_eq!(
             judge_clock(now, None, ts("2026-01-01T00:00:00Z"), Some(false)),
+            Err(ClockDoubt::NotSynced)
+        );
+        // Not synchronised is a doubt even where no floor is passed.
+        assert_eq!(
+            judge_clock(
+                now,
+                Some(ts("2099-01-01T00:00:00Z")),
+                ts("2026-01-01T00:00:00Z"),
+                Some(false)
+            ),
             Err(ClockDoubt::NotSynced)
         );
     }

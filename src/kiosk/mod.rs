@@ -52,6 +52,15 @@ pub enum KioskError {
     /// The day's menu or serving time could not be computed (bad config).
     #[error("{0}")]
     Cutoff(String),
+    /// An admin tried to accept a clock earlier than this program's build.
+    #[error(
+        "the clock says {now}, earlier than this program was built ({build}): set the system \
+         time (timedatectl set-time, or let it synchronise) instead"
+    )]
+    ClockBeforeBuild {
+        now: Timestamp,
+        build: Timestamp,
+    },
 }
 
 /// No cutoff at all means the canteen never takes a cancellation.
@@ -119,13 +128,30 @@ impl Kiosk {
     pub fn clock_trust(&self) -> std::result::Result<(), ClockDoubt> {
         let now = self.clock.now();
         let seen = self.store.last_seen().ok().flatten();
-        let verdict = judge_clock(now, seen, self.clock_floor, self.clock.os_synced());
-        if verdict.is_ok()
-            && let Err(e) = self.store.note_seen(now)
-        {
+        let trusted = judge_clock(now, seen, self.clock_floor, self.clock.os_synced())?;
+        if let Err(e) = self.store.note_trusted(now, &trusted) {
             log::warn!("could not record the time seen: {e}");
         }
-        verdict
+        Ok(())
+    }
+
+    /// An admin vouches for the clock as it is now (admin screen, `clock accept`): the time
+    /// seen is lowered to now. The build time stays a floor: no right clock is earlier.
+    pub fn accept_clock(&self, by: &str) -> Result<Timestamp> {
+        let now = self.clock.now();
+        if now < self.clock_floor {
+            return Err(KioskError::ClockBeforeBuild {
+                now,
+                build: self.clock_floor,
+            });
+        }
+        let seen = self.store.last_seen()?;
+        self.store.lower_seen(now)?;
+        log::warn!(
+            "{by} accepted the clock as it is: {now} (the time seen before was {})",
+            seen.map_or_else(|| "none".to_string(), |s| s.to_string())
+        );
+        Ok(now)
     }
 
     /// The same judgement as [`Kiosk::clock_trust`] without recording the time: an order or a

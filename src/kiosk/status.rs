@@ -2,7 +2,7 @@
 
 use super::Kiosk;
 use crate::domain::ALL_ORDER_STATES;
-use crate::store::{OpenReport, OutboxRow, OutboxStatus, StoreError, VendorContact};
+use crate::store::{OpenReport, OutboxRow, OutboxStatus, SalvageRecord, StoreError, VendorContact};
 use serde_json::json;
 use std::path::Path;
 
@@ -25,6 +25,8 @@ pub struct StatusReport {
     pub db_bytes: u64,
     pub free_disk_bytes: Option<u64>,
     pub moved_aside: Option<String>,
+    /// A corrupt file this store was salvaged from, until an admin acknowledges it.
+    pub salvage: Option<SalvageRecord>,
 }
 
 pub fn collect(kiosk: &Kiosk, open: &OpenReport) -> Result<StatusReport, StoreError> {
@@ -56,6 +58,7 @@ pub fn collect(kiosk: &Kiosk, open: &OpenReport) -> Result<StatusReport, StoreEr
         db_health: store.health()?,
         db_bytes: store.size_bytes(),
         free_disk_bytes: free_disk(&kiosk.config().kiosk.data_dir),
+        salvage: store.salvage_record()?,
         moved_aside: open
             .moved_aside
             .as_ref()
@@ -91,6 +94,13 @@ impl StatusReport {
             "clock_doubt": self.clock_doubt,
             "database": {"health": self.db_health, "bytes": self.db_bytes, "moved_aside": self.moved_aside},
             "free_disk_bytes": self.free_disk_bytes,
+            "salvage": self.salvage.as_ref().map(|r| json!({
+                "at": jiff::Timestamp::from_second(r.at).map(|t| t.to_string()).ok(),
+                "moved_to": r.moved_to.display().to_string(),
+                "reason": r.reason,
+                "orders_carried": r.orders_carried,
+                "rows_unreadable": r.rows_unreadable,
+            })),
         })
     }
 
@@ -173,9 +183,29 @@ impl StatusReport {
         if let Some(m) = &self.moved_aside {
             out.push(format!("database was moved aside at start: {m}"));
         }
+        if let Some(r) = &self.salvage {
+            out.push(salvage_line(r));
+        }
         if let Some(f) = self.free_disk_bytes {
             out.push(format!("free disk: {} MiB", f / (1024 * 1024)));
         }
         out.join("\n")
     }
+}
+
+/// The salvage in admin words (status, admin screen).
+pub fn salvage_line(r: &SalvageRecord) -> String {
+    let unreadable = match r.rows_unreadable {
+        0 => String::new(),
+        n => format!(
+            ", {n} rows could not be read (their orders may be lost: check with the vendor)"
+        ),
+    };
+    format!(
+        "DATABASE REPLACED: the file was corrupt ({}) and is kept at {}; {} unsettled orders \
+         were carried over{unreadable}. Acknowledge with `canteen-kiosk acknowledge-salvage`",
+        r.reason,
+        r.moved_to.display(),
+        r.orders_carried,
+    )
 }

@@ -1,6 +1,7 @@
 //! Key-value facts about the kiosk: the last time seen (clock trust), vendor contact.
 
 use super::{Result, Store, from_secs, to_secs};
+use crate::domain::clock::Trusted;
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
@@ -52,6 +53,27 @@ impl Store {
             params![LAST_SEEN, to_secs(now).to_string()],
         )?;
         Ok(())
+    }
+
+    /// Records the time of a clock judged trusted: raises the time seen as [`Store::note_seen`]
+    /// does, or lowers it where the judgement says an earlier reading came from the future.
+    pub fn note_trusted(&self, now: Timestamp, trusted: &Trusted) -> Result<()> {
+        match trusted.jumped_back_from {
+            Some(from) => {
+                log::warn!(
+                    "the clock went back from {from} to {now} and the system says it is \
+                     synchronised: {from} was wrong; trusting {now} from now on"
+                );
+                self.lower_seen(now)
+            }
+            None => self.note_seen(now),
+        }
+    }
+
+    /// Sets the time seen to `now` even if a later time was seen: the admin (or the system's
+    /// time daemon) vouches for the clock.
+    pub fn lower_seen(&self, now: Timestamp) -> Result<()> {
+        self.set_meta(LAST_SEEN, &to_secs(now).to_string())
     }
 
     pub fn record_vendor_ok(&self, venue: &str, at: Timestamp) -> Result<()> {

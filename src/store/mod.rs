@@ -6,10 +6,14 @@
 
 mod menus;
 mod meta;
+mod open;
 mod orders;
 mod outbox;
+mod salvage;
 pub mod schema;
 mod venue_orders;
+
+pub use salvage::SalvageRecord;
 
 pub use meta::VendorContact;
 pub use orders::{HistoryEntry, OrderFilter};
@@ -32,12 +36,41 @@ pub enum StoreError {
     /// A row that cannot be read back (a bad date, an unknown state): names the table and row.
     #[error("database content: {0}")]
     Corrupt(String),
+    /// SQLite's integrity check found the file damaged.
+    #[error("database file damaged: {0}")]
+    Damaged(String),
     /// The file is newer than this program.
     #[error(
         "the database has schema version {found}, but this program knows only up to \
          {supported}: it was written by a newer canteen-kiosk"
     )]
     TooNew { found: u32, supported: u32 },
+}
+
+impl StoreError {
+    /// Whether the file itself is damaged: the only error that may replace it.
+    pub fn is_corruption(&self) -> bool {
+        open::is_corruption(self)
+    }
+
+    /// Whether the error passes by itself (a full disk, a lock, an I/O hiccup) rather than
+    /// being about the row that was read: the pass stops and starts over later, where an
+    /// unreadable row is parked and the pass goes on.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Io(_) => true,
+            StoreError::Sqlite(e) => !matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt) | None
+            ),
+            _ => false,
+        }
+    }
+
+    /// What an admin can do about it, in a few words.
+    pub fn advice(&self) -> &'static str {
+        open::advice(self)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -47,9 +80,12 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct OpenReport {
     /// The schema version found (0 for a new file).
     pub found_version: u32,
-    /// Where a corrupt or unreadable file was moved, and why.
+    /// Where a corrupt file was moved, and why.
     pub moved_aside: Option<(PathBuf, String)>,
 }
+
+/// The meta key under which a salvage stays recorded until an admin acknowledges it.
+const SALVAGE_KEY: &str = "salvage";
 
 pub struct Store {
     conn: Connection,
@@ -58,33 +94,25 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the store at `path`: checks integrity (quick, or in full after
-    /// a failed [`Store::full_check`]), moves a corrupt file
-    /// aside (never deletes it) and starts fresh, and applies migrations.
+    /// a failed [`Store::full_check`]) and applies migrations. Only a damaged file is replaced —
+    /// moved aside (never deleted) after its unsettled orders were carried into a fresh one;
+    /// every other error leaves the file as it is and goes up (see [`StoreError::advice`]).
     pub fn open(path: &Path) -> Result<(Store, OpenReport)> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
             std::fs::create_dir_all(dir)?;
         }
+        open::finish_interrupted_swap(path)?;
         let mut report = OpenReport::default();
         let conn = match Self::open_checked(path) {
             Ok(conn) => conn,
-            Err(StoreError::TooNew { found, supported }) => {
-                // Never move a newer program's data aside: refuse instead.
-                return Err(StoreError::TooNew { found, supported });
-            }
-            Err(e) => {
-                let reason = e.to_string();
-                let aside = move_aside(path)?;
-                log::error!(
-                    "database {} is unreadable ({reason}); moved it to {} and starting with a \
-                     fresh one — menus are fetched again, orders not yet sent are in the old file",
-                    path.display(),
-                    aside.display()
-                );
-                report.moved_aside = Some((aside, reason));
+            Err(e) if e.is_corruption() => {
+                let record = open::salvage_and_replace(path, &e.to_string())?;
+                report.moved_aside = Some((record.moved_to.clone(), record.reason.clone()));
                 Self::open_checked(path)?
             }
+            Err(e) => return Err(e),
         };
         let mut store = Store {
             conn,
@@ -92,6 +120,22 @@ impl Store {
         };
         report.found_version = store.migrate()?;
         Ok((store, report))
+    }
+
+    /// The salvage of a corrupt file this store was started from, until an admin
+    /// acknowledges it.
+    pub fn salvage_record(&self) -> Result<Option<SalvageRecord>> {
+        Ok(self
+            .meta(SALVAGE_KEY)?
+            .and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    /// An admin has seen the salvage: it is no longer shown (the log keeps it).
+    pub fn acknowledge_salvage(&self) -> Result<Option<SalvageRecord>> {
+        let record = self.salvage_record()?;
+        self.conn()
+            .execute("DELETE FROM meta WHERE key = ?1", [SALVAGE_KEY])?;
+        Ok(record)
     }
 
     /// A further connection to an already opened store (another thread).
@@ -125,7 +169,7 @@ impl Store {
         };
         let verdict: String = conn.query_row(pragma, [], |r| r.get(0))?;
         if verdict != "ok" {
-            return Err(StoreError::Corrupt(format!("integrity check: {verdict}")));
+            return Err(StoreError::Damaged(format!("integrity check: {verdict}")));
         }
         let _ = std::fs::remove_file(&marker);
         Ok(conn)
@@ -219,20 +263,6 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Left next to the database when the worker's full check failed.
 fn check_failed_marker(path: &Path) -> PathBuf {
     PathBuf::from(format!("{}.check-failed", path.display()))
-}
-
-/// Moves a bad database (and its WAL and shared-memory files) aside with a timestamped name.
-fn move_aside(path: &Path) -> Result<PathBuf> {
-    let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
-    std::fs::rename(path, &aside)?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", path.display()));
-        if side.exists() {
-            let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
-        }
-    }
-    Ok(aside)
 }
 
 /// Unix seconds ↔ Timestamp, the one time format in the database.

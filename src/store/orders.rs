@@ -167,14 +167,19 @@ impl Store {
             sql.push_str(&format!(" AND state IN ({})", names.join(", ")));
         }
         sql.push_str(" ORDER BY day, created_at, id");
-        let heads: Vec<Head> = self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_map(rusqlite::params_from_iter(args.iter()), read_head)?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::with_capacity(heads.len());
-        for h in heads {
-            out.push(self.finish(h)?);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        // One damaged row costs that order only: it is logged and left out (the worker parks
+        // its outbox rows when it meets them), and the others are listed.
+        while let Some(r) = rows.next()? {
+            match read_head(r)
+                .map_err(StoreError::from)
+                .and_then(|h| self.finish(h))
+            {
+                Ok(order) => out.push(order),
+                Err(e) => log::error!("an order row cannot be read and is left out: {e}"),
+            }
         }
         Ok(out)
     }

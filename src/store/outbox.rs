@@ -221,12 +221,51 @@ impl Store {
         Ok(out)
     }
 
+    /// The rows a query names. One row that cannot be read never hides the others: it is
+    /// parked with its error (so the queue goes on and the admin sees it) and left out.
     fn outbox_query(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.conn().prepare_cached(sql)?;
-        let raw: Vec<RawRow> = stmt
-            .query_map(args, read_raw)?
-            .collect::<rusqlite::Result<_>>()?;
-        raw.into_iter().map(RawRow::finish).collect()
+        let mut rows = stmt.query(args)?;
+        let mut out = Vec::new();
+        let mut bad = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            match read_raw(r)
+                .map_err(StoreError::from)
+                .and_then(RawRow::finish)
+            {
+                Ok(row) => out.push(row),
+                Err(e) => bad.push((id, e)),
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        for (id, e) in bad {
+            self.park_unreadable(id, &e.to_string())?;
+        }
+        Ok(out)
+    }
+
+    /// Parks a row that cannot be read, whatever its columns hold.
+    pub(crate) fn park_unreadable(&self, id: i64, error: &str) -> Result<()> {
+        log::error!("outbox row {id} cannot be read ({error}); parked for an admin");
+        self.conn().execute(
+            "UPDATE outbox SET status = 'parked', last_error = ?2 WHERE id = ?1",
+            params![id, format!("this row cannot be read: {error}")],
+        )?;
+        Ok(())
+    }
+
+    /// Parks the open rows of an order that cannot be read (its row is damaged): the rest of
+    /// the queue goes on, and `status` and the admin screen show it.
+    pub fn park_rows_of_unreadable_order(&self, order_id: &str, error: &str) -> Result<()> {
+        log::error!("order {order_id} cannot be read ({error}); its outbox rows are parked");
+        self.conn().execute(
+            "UPDATE outbox SET status = 'parked', last_error = ?2
+             WHERE order_id = ?1 AND status IN ('pending', 'in_flight')",
+            params![order_id, format!("the order cannot be read: {error}")],
+        )?;
+        Ok(())
     }
 }
 

@@ -192,7 +192,9 @@ pub fn order_row(
 pub fn problem(e: &KioskError) -> Problem {
     match e {
         KioskError::UnknownBadge => Problem::UnknownBadge,
-        KioskError::UnknownVenue(_) | KioskError::Cutoff(_) => Problem::Setup,
+        KioskError::UnknownVenue(_)
+        | KioskError::Cutoff(_)
+        | KioskError::ClockBeforeBuild { .. } => Problem::Setup,
         KioskError::NoSuchDish => Problem::NoSuchDish,
         KioskError::SoldOut => Problem::SoldOut,
         KioskError::OrderClosed { .. } => Problem::OrderClosed,

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod bessa;
+pub mod kiosk;
 pub mod liefersoft;
 pub mod order_mesa;
 pub mod server;

@@ -11,7 +11,12 @@ use jiff::civil::Date;
 impl Engine {
     /// Refreshes menus that are due (stale-while-revalidate: the cache stays until the new
     /// menu is in).
-    pub(super) fn refresh_menus(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
+    /// Old days are pruned relative to `prune` (`None`: not at all, the clock is doubted).
+    pub(super) fn refresh_menus(
+        &mut self,
+        report: &mut StepReport,
+        prune: Option<jiff::Timestamp>,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         for venue in self.due_venues(&self.next_menu_refresh, now) {
             let every = plan::menu_interval(self.config.kiosk.menu_refresh);
@@ -22,8 +27,11 @@ impl Engine {
             match self.fetch_menu(&venue, today, days) {
                 Ok((menu, source)) => {
                     self.store.put_menu_days(&menu, now, &source)?;
-                    self.store
-                        .prune_menus(today.checked_sub(7.days()).unwrap_or(today))?;
+                    if let Some(floor) = prune {
+                        let before = venue.rules.local_date(floor);
+                        self.store
+                            .prune_menus(before.checked_sub(7.days()).unwrap_or(before))?;
+                    }
                     report.menus_refreshed += 1;
                 }
                 Err(e) => {

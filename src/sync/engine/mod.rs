@@ -177,14 +177,11 @@ impl Engine {
             self.check_store();
         }
         let now = self.clock.now();
-        let trusted = match judge_clock(
-            now,
-            self.store.last_seen()?,
-            self.clock_floor,
-            self.clock.os_synced(),
-        ) {
-            Ok(()) => {
-                self.store.note_seen(now)?;
+        let seen_before = self.store.last_seen()?;
+        let trusted = match judge_clock(now, seen_before, self.clock_floor, self.clock.os_synced())
+        {
+            Ok(trusted) => {
+                self.store.note_trusted(now, &trusted)?;
                 true
             }
             Err(doubt) => {
@@ -193,7 +190,9 @@ impl Engine {
                 false
             }
         };
-        self.refresh_menus(report)?;
+        // Nothing is pruned on a doubted clock, nor relative to a jump far ahead.
+        let prune = trusted.then(|| plan::prune_floor(now, seen_before));
+        self.refresh_menus(report, prune)?;
         if trusted {
             self.expire_overdue(report)?;
             self.drain(report)?;

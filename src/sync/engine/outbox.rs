@@ -68,7 +68,18 @@ impl Engine {
     pub(super) fn drain(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         let now = self.clock.now();
         for row in self.store.due_outbox(now, 500)? {
-            let Some(order) = self.store.order(&row.order_id)? else {
+            let order = match self.store.order(&row.order_id) {
+                Ok(order) => order,
+                // A damaged row stops nothing but its own order.
+                Err(e) if !e.is_transient() => {
+                    self.store
+                        .park_rows_of_unreadable_order(&row.order_id, &e.to_string())?;
+                    report.parked += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let Some(order) = order else {
                 log::error!(
                     "outbox row {} names a missing order {}",
                     row.id,

@@ -195,6 +195,17 @@ pub(super) fn list_days(today: Date, days_ahead: u32) -> Vec<Date> {
 }
 
 /// The menu refresh interval from the config (the config's default where it cannot be one).
+/// The time old menus are pruned relative to: now, but never more than a day past the time
+/// seen before this pass, so one reading far in the future (a bad clock) prunes nothing that
+/// a right clock would keep. A kiosk that was off for weeks catches up at its next pass.
+pub(super) fn prune_floor(now: Timestamp, seen_before: Option<Timestamp>) -> Timestamp {
+    let cap = seen_before.and_then(|s| s.checked_add(SignedDuration::from_hours(24)).ok());
+    match cap {
+        Some(cap) if cap < now => cap,
+        _ => now,
+    }
+}
+
 pub(super) fn menu_interval(configured: Duration) -> SignedDuration {
     SignedDuration::try_from(configured)
         .or_else(|_| SignedDuration::try_from(DEFAULT_MENU_REFRESH))
@@ -481,5 +492,16 @@ mod tests {
             wake_at(now, [overdue], Some(far)),
             Some(ts("2026-11-23T09:01:00Z"))
         );
+    }
+
+    #[test]
+    fn a_jump_far_ahead_prunes_as_if_it_had_not_happened() {
+        let seen: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
+        let future: Timestamp = "2099-06-01T09:00:00Z".parse().unwrap();
+        let cap: Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+        assert_eq!(prune_floor(future, Some(seen)), cap);
+        let soon: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+        assert_eq!(prune_floor(soon, Some(seen)), soon, "an ordinary pass: now");
+        assert_eq!(prune_floor(future, None), future, "nothing seen yet: now");
     }
 }

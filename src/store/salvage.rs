@@ -1,0 +1,296 @@
+//! Carrying what matters out of a corrupt database file.
+//!
+//! Only SQLite's own verdict ("not a database", "malformed", a failed integrity check) makes a
+//! file corrupt (`open.rs`); then every order that is not settled, with its lines and
+//! its open outbox rows, is read row by row from a copy of the old file — what cannot be read
+//! is skipped and counted — and written into the fresh file before the kiosk takes orders.
+//! Menus are not carried: the worker fetches them again.
+
+use crate::domain::OrderState;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The columns copied, in the order of the current schema (the tables are unchanged since v1).
+const ORDER_COLUMNS: &[&str] = &[
+    "id",
+    "venue",
+    "badge",
+    "day",
+    "serving",
+    "state",
+    "state_before_cancel",
+    "vendor_ref",
+    "vendor_hash",
+    "vendor_status",
+    "reason",
+    "created_at",
+    "updated_at",
+];
+const LINE_COLUMNS: &[&str] = &[
+    "order_id",
+    "position",
+    "article_id",
+    "name",
+    "quantity",
+    "unit_price_cents",
+    "vat_hundredths",
+];
+const OUTBOX_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "order_id",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+    "updated_at",
+];
+
+/// Where rowids are looked for one by one when a table cannot be scanned: this many past the
+/// last readable rowid (a kiosk's tables hold thousands of rows, not millions).
+const PROBE_PAST_LAST: i64 = 200_000;
+
+/// What a salvage did, kept in the fresh store (meta key `salvage`) until an admin
+/// acknowledges it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalvageRecord {
+    /// When the file was moved aside (unix seconds).
+    pub at: i64,
+    /// Where the corrupt file is now.
+    pub moved_to: PathBuf,
+    /// SQLite's verdict on the old file.
+    pub reason: String,
+    /// Orders not yet settled that were carried into the fresh file.
+    pub orders_carried: u32,
+    /// Order rows (and orders whose lines) that could not be read: their state is unknown.
+    pub rows_unreadable: u32,
+}
+
+/// Counts of one salvage pass.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Carried {
+    pub orders: u32,
+    pub unreadable: u32,
+}
+
+/// Copies the unsettled orders of the database `old` (a copy of the corrupt file, with its
+/// WAL) into `fresh` (an open, migrated store), in one transaction.
+pub fn carry_over(old: &Path, fresh: &mut Connection) -> rusqlite::Result<Carried> {
+    let mut carried = Carried::default();
+    let src = match Connection::open(old) {
+        Ok(c) => c,
+        Err(e) => {
+            log::error!("salvage: the old file cannot be opened at all: {e}");
+            return Ok(carried);
+        }
+    };
+    let _ = src.busy_timeout(std::time::Duration::from_secs(1));
+    let tx = fresh.transaction()?;
+    for rowid in rowids(&src, "orders") {
+        let Some(order) = read_row(&src, "orders", ORDER_COLUMNS, rowid) else {
+            carried.unreadable += 1;
+            continue;
+        };
+        match settled(&order) {
+            Some(true) => continue,
+            None => {
+                carried.unreadable += 1;
+                continue;
+            }
+            Some(false) => {}
+        }
+        let id = &order[0];
+        let Some(lines) = read_children(&src, "order_lines", LINE_COLUMNS, "order_id", id) else {
+            log::error!("salvage: the lines of order {id:?} cannot be read; order left behind");
+            carried.unreadable += 1;
+            continue;
+        };
+        insert(&tx, "orders", ORDER_COLUMNS, &order)?;
+        for line in &lines {
+            insert(&tx, "order_lines", LINE_COLUMNS, line)?;
+        }
+        let rows =
+            read_children(&src, "outbox", OUTBOX_COLUMNS, "order_id", id).unwrap_or_default();
+        let open: Vec<&Vec<Value>> = rows
+            .iter()
+            .filter(|r| !matches!(&r[3], Value::Text(s) if s == "done"))
+            .collect();
+        for row in &open {
+            insert(&tx, "outbox", OUTBOX_COLUMNS, row)?;
+        }
+        if open.is_empty() {
+            requeue(&tx, &order)?;
+        }
+        tx.execute(
+            "INSERT INTO order_events (order_id, at, from_state, to_state, note)
+             VALUES (?1, strftime('%s','now'), NULL, ?2, 'carried over from a corrupt database')",
+            rusqlite::params![id, order[5]],
+        )?;
+        carried.orders += 1;
+    }
+    if let Some(seen) = src
+        .query_row("SELECT value FROM meta WHERE key = 'last_seen'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()
+        .ok()
+        .flatten()
+    {
+        // The clock floor survives: a corrupt file is no reason to trust a clock gone back.
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seen', ?1)",
+            [seen],
+        )?;
+    }
+    tx.commit()?;
+    Ok(carried)
+}
+
+/// Whether an order row is settled (`None`: its state cannot be read).
+fn settled(order: &[Value]) -> Option<bool> {
+    let Value::Text(state) = &order[5] else {
+        return None;
+    };
+    OrderState::parse(state).map(OrderState::is_final)
+}
+
+/// An unsettled order whose outbox rows were lost gets the row its state needs, so it is
+/// sent (or reconciled) like any other.
+fn requeue(tx: &rusqlite::Transaction<'_>, order: &[Value]) -> rusqlite::Result<()> {
+    let Value::Text(state) = &order[5] else {
+        return Ok(());
+    };
+    let kind = match OrderState::parse(state) {
+        Some(OrderState::Queued | OrderState::Sending | OrderState::Unknown) => "place",
+        Some(OrderState::CancelRequested) => "cancel",
+        _ => return Ok(()),
+    };
+    tx.execute(
+        "INSERT INTO outbox (kind, order_id, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?1, ?2, 'pending', 0, strftime('%s','now'), ?3, strftime('%s','now'))",
+        rusqlite::params![kind, order[0], order[11]],
+    )?;
+    Ok(())
+}
+
+/// Every rowid of `table` that can be found: a scan while it works, then one look-up per
+/// rowid past the last one read, so a damaged page costs its own rows only.
+fn rowids(src: &Connection, table: &str) -> Vec<i64> {
+    let mut found = Vec::new();
+    let scanned = (|| -> rusqlite::Result<()> {
+        let mut stmt = src.prepare(&format!("SELECT rowid FROM {table} ORDER BY rowid"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            found.push(r.get(0)?);
+        }
+        Ok(())
+    })();
+    let Err(e) = scanned else {
+        return found;
+    };
+    log::warn!("salvage: {table} cannot be scanned ({e}); looking rows up one by one");
+    let last = found.last().copied().unwrap_or(0);
+    let max: Option<i64> = src
+        .query_row(&format!("SELECT max(rowid) FROM {table}"), [], |r| r.get(0))
+        .ok()
+        .flatten();
+    let end = max
+        .unwrap_or(last + PROBE_PAST_LAST)
+        .min(last + PROBE_PAST_LAST);
+    let Ok(mut probe) = src.prepare(&format!("SELECT rowid FROM {table} WHERE rowid = ?1")) else {
+        return found;
+    };
+    for rowid in last + 1..=end {
+        if let Ok(Some(id)) = probe.query_row([rowid], |r| r.get(0)).optional() {
+            found.push(id);
+        }
+    }
+    found
+}
+
+/// One row by rowid, every column as a value (`None` where it cannot be read).
+fn read_row(src: &Connection, table: &str, columns: &[&str], rowid: i64) -> Option<Vec<Value>> {
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE rowid = ?1",
+        columns.join(", ")
+    );
+    let row = src
+        .query_row(&sql, [rowid], |r| values(r, columns.len()))
+        .map_err(|e| log::warn!("salvage: {table} row {rowid} cannot be read: {e}"))
+        .ok()?;
+    valid(&row).then_some(row)
+}
+
+/// The rows of `table` whose `key` column equals `value` (`None` if they cannot be read).
+fn read_children(
+    src: &Connection,
+    table: &str,
+    columns: &[&str],
+    key: &str,
+    value: &Value,
+) -> Option<Vec<Vec<Value>>> {
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE {key} = ?1 ORDER BY rowid",
+        columns.join(", ")
+    );
+    let mut stmt = src.prepare(&sql).ok()?;
+    let rows: rusqlite::Result<Vec<Vec<Value>>> = stmt
+        .query_map([value], |r| values(r, columns.len()))
+        .and_then(|m| m.collect());
+    let rows = rows
+        .map_err(|e| log::warn!("salvage: {table} of {value:?} cannot be read: {e}"))
+        .ok()?;
+    rows.iter().all(|r| valid(r)).then_some(rows)
+}
+
+fn values(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Value>> {
+    (0..n).map(|i| r.get::<_, Value>(i)).collect()
+}
+
+/// A row is carried only if it holds no blob: the kiosk writes none, so a blob is a damaged
+/// cell. (Text that is not UTF-8 already fails to read.) Values that read but mean nothing
+/// (a bad date) are carried, and the queue parks that one order with its error.
+fn valid(row: &[Value]) -> bool {
+    !row.iter().any(|v| matches!(v, Value::Blob(_)))
+}
+
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    columns: &[&str],
+    row: &[Value],
+) -> rusqlite::Result<()> {
+    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT OR IGNORE INTO {table} ({}) VALUES ({})",
+        columns.join(", "),
+        marks.join(", ")
+    );
+    tx.prepare_cached(&sql)?.execute(params_from_iter(row))?;
+    Ok(())
+}
+
+/// Copies the database file and its WAL to `to` (the salvage reads the copy, so the file
+/// moved aside stays exactly as it was found).
+pub fn copy_with_wal(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::copy(from, to)?;
+    let wal = side(from, "-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, side(to, "-wal"))?;
+    }
+    Ok(())
+}
+
+/// Removes a database file with its WAL and shared-memory files.
+pub fn remove_with_sides(path: &Path) {
+    for p in [path.to_path_buf(), side(path, "-wal"), side(path, "-shm")] {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+pub fn side(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
+}

@@ -1,0 +1,175 @@
+//! The built binary as a black box: a kiosk data dir with a config for one Liefersoft venue
+//! on a fake platform, and the commands an admin would run on it.
+//!
+//! The clock's trust is the test's lever: `KIOSK_CLOCK_SYNCED_FILE` points at a marker in the
+//! kiosk's dir, so a test can hold orders back (system clock "not synchronised": saved, not
+//! sent) and let them go, without waiting out a backoff.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_canteen-kiosk")
+}
+
+pub struct KioskDir {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+impl KioskDir {
+    /// A kiosk for one Liefersoft venue at `url`, with badges 1001 (employee) and 9999
+    /// (admin), a file menu with dish `P1` every day, and its clock synchronised.
+    pub fn liefersoft(url: &str) -> KioskDir {
+        let dir = tempfile::Builder::new().prefix("ck-bb-").tempdir().unwrap();
+        let root = dir.path();
+        let secrets = root.join("secrets.toml");
+        std::fs::write(
+            &secrets,
+            format!("pizzeria.password = \"{}\"\n", super::liefersoft::PASSWORD),
+        )
+        .unwrap();
+        std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::write(
+            root.join("menu.csv"),
+            "code,name,description,price,vat,allergens,portions,weekdays,dates\n\
+             P1,Pizza Margherita,,8.50,7,,,mon tue wed thu fri sat sun,\n",
+        )
+        .unwrap();
+        let config = root.join("kiosk.toml");
+        std::fs::write(
+            &config,
+            format!(
+                r#"secrets_file = "secrets.toml"
+
+[kiosk]
+id = "black-box"
+name = "Black box"
+data_dir = "{data}"
+
+[venues.pizzeria]
+vendor = "liefersoft"
+time_zone = "Europe/Berlin"
+serving_time = "12:00"
+preorder_delta = "1h"
+cancellation_cutoff = "1h"
+menu_file = "menu.csv"
+base_url = "{url}"
+company_id = "{company}"
+restaurant_id = "{restaurant}"
+login = "{login}"
+password = "secret:pizzeria.password"
+
+[[badges]]
+number = "1001"
+name = "Anna Berger"
+
+[[badges]]
+number = "9999"
+name = "Ada Admin"
+role = "admin"
+"#,
+                data = root.join("data").display(),
+                company = super::liefersoft::COMPANY,
+                restaurant = super::liefersoft::RESTAURANT,
+                login = super::liefersoft::LOGIN,
+            ),
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("timesync")).unwrap();
+        let k = KioskDir { dir, config };
+        k.set_synced(true);
+        k
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.data_dir().join("kiosk.sqlite3")
+    }
+
+    fn marker(&self) -> PathBuf {
+        self.dir.path().join("timesync").join("synchronized")
+    }
+
+    /// Whether the system "says" its clock is synchronised. While not, orders are saved but
+    /// nothing that depends on a cutoff is sent.
+    pub fn set_synced(&self, synced: bool) {
+        if synced {
+            std::fs::write(self.marker(), "").unwrap();
+        } else {
+            let _ = std::fs::remove_file(self.marker());
+        }
+    }
+
+    /// The binary with this kiosk's config and clock marker.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(bin());
+        c.arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .env("KIOSK_CLOCK_SYNCED_FILE", self.marker())
+            .env("RUST_LOG", "warn");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Orders dish P1 for tomorrow (venue time) for badge 1001; returns the order id.
+    pub fn order_tomorrow(&self) -> String {
+        let out = self.run(&[
+            "order",
+            "--badge",
+            "1001",
+            "--date",
+            &tomorrow(),
+            "--dish",
+            "P1",
+            "--json",
+        ]);
+        assert!(out.status.success(), "order: {}", stderr(&out));
+        json(&out)["id"].as_str().unwrap().to_string()
+    }
+
+    /// Files next to the database that were moved aside as corrupt.
+    pub fn moved_aside(&self) -> Vec<PathBuf> {
+        list(&self.data_dir())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+            .collect()
+    }
+}
+
+/// Tomorrow in the venue's zone.
+pub fn tomorrow() -> String {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+        .date()
+        .tomorrow()
+        .unwrap()
+        .to_string()
+}
+
+pub fn list(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(o), stderr(o)))
+}
