@@ -4,10 +4,11 @@
 
 use crate::config::{self, Config, ConfigReport, VendorSettings};
 use crate::domain::Clock;
+use crate::instance::{self, Claim, InstanceLock, Request};
 use crate::kiosk::Kiosk;
 use crate::start_time::ms_since_start;
 use crate::store::{self, OpenReport, Store};
-use crate::sync::{Engine, Listeners, SharedStatus, Worker, WorkerHandle};
+use crate::sync::{Engine, Listeners, SharedStatus, StepReport, Worker, WorkerHandle};
 use crate::vendors::{self, Vendor};
 use std::collections::HashMap;
 use std::fmt;
@@ -75,8 +76,10 @@ pub fn is_demo(config: &Config) -> bool {
         .all(|v| matches!(v.vendor, VendorSettings::Demo))
 }
 
-/// The running kiosk: the service for the UI thread and the worker behind it.
+/// The running kiosk: the service for the UI thread and the worker behind it. It holds the
+/// data dir's lock: while it lives, no other process runs a worker on the same data.
 pub struct App {
+    pub lock: InstanceLock,
     pub config: Arc<Config>,
     pub kiosk: Kiosk,
     pub worker: Worker,
@@ -89,6 +92,12 @@ impl App {
     /// Opens the store and starts the sync worker.
     pub fn start(config: Config, clock: Arc<dyn Clock>) -> Result<App, String> {
         let config = Arc::new(config);
+        let lock = match instance::claim(&config.kiosk.data_dir)
+            .map_err(|e| format!("{}: {e}", config.kiosk.data_dir.display()))?
+        {
+            Claim::Ours(lock) => lock,
+            Claim::Held { pid } => return Err(already_running(&config, pid)),
+        };
         let (store, open_report) = open_store(&config)?;
         let listeners = Listeners::default();
         let status = SharedStatus::default();
@@ -105,9 +114,13 @@ impl App {
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         log::debug!("sync worker started after {} ms", ms_since_start());
         start_webhook_listeners(&config, &worker.handle);
+        if let Err(e) = lock.listen(worker.handle.clone()) {
+            log::error!("control socket unavailable ({e}): CLI commands cannot wake this kiosk");
+        }
         let kiosk =
             Kiosk::new(config.clone(), store, clock).with_waker(Arc::new(worker.handle.clone()));
         Ok(App {
+            lock,
             config,
             kiosk,
             worker,
@@ -122,6 +135,91 @@ impl App {
         self.worker.handle.shutdown();
         let _ = self.worker.thread.join();
     }
+}
+
+fn already_running(config: &Config, pid: Option<u32>) -> String {
+    format!(
+        "another canteen-kiosk{} runs on the data dir {}: only one kiosk per data dir (stop it, \
+         or give this one its own data_dir)",
+        pid.map(|p| format!(" (PID {p})")).unwrap_or_default(),
+        config.kiosk.data_dir.display()
+    )
+}
+
+/// The running kiosk's worker, as CLI commands reach it through the control socket.
+impl instance::Control for WorkerHandle {
+    fn wake(&self) {
+        crate::kiosk::Waker::wake(self);
+    }
+
+    fn sync_now(&self) -> Option<String> {
+        self.step_now()
+            .and_then(|report| serde_json::to_string(&report).ok())
+    }
+}
+
+/// Who ran a pass for a CLI command.
+#[derive(Debug)]
+pub enum PassBy {
+    /// No kiosk runs: this process ran it, holding the data dir's lock.
+    ThisProcess(StepReport),
+    /// The running kiosk's worker ran it and answered with its report.
+    RunningKiosk(StepReport),
+    /// The running kiosk was woken; its worker sends what was saved.
+    Woken,
+}
+
+/// One pass for a CLI command, by the one worker of the data dir: the running kiosk's, or,
+/// where none runs, this process's own (while it holds the lock, so two commands never race).
+/// With `wait` false a running kiosk is only woken.
+pub fn pass_for_cli(config: &Arc<Config>, wait: bool) -> Result<PassBy, String> {
+    let dir = &config.kiosk.data_dir;
+    match instance::claim(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        Claim::Ours(_lock) => {
+            let (store, _) = open_store(config)?;
+            let clock: Arc<dyn Clock> = Arc::new(crate::domain::SystemClock::new());
+            let mut engine = Engine::new(config.clone(), store, clock, connect_vendors(config));
+            Ok(PassBy::ThisProcess(engine.step()))
+        }
+        Claim::Held { pid } => {
+            let request = if wait { Request::Sync } else { Request::Wake };
+            let answer = instance::request(dir, request)
+                .map_err(|e| format!("the running kiosk did not answer: {e}"))?;
+            match answer {
+                None => Err(format!(
+                    "{}; its control socket is not there yet — try again in a moment",
+                    already_running(config, pid)
+                )),
+                Some(_) if !wait => Ok(PassBy::Woken),
+                Some(json) => serde_json::from_str(&json)
+                    .map(PassBy::RunningKiosk)
+                    .map_err(|_| format!("the running kiosk answered: {json}")),
+            }
+        }
+    }
+}
+
+/// A kiosk without a screen (`serve`): the worker and the HTTP listeners, until SIGTERM or
+/// SIGINT. Config reloads as in the window.
+pub fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<(), String> {
+    let app = App::start(config, clock)?;
+    let reload = Arc::new(crate::reload::ReloadState::default());
+    watch_for_reload(&app.config, &reload, &app.worker.handle, &app.listeners);
+    log::info!(
+        "serving {} without a window (PID {})",
+        app.config.kiosk.data_dir.display(),
+        std::process::id()
+    );
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+    ])
+    .map_err(|e| format!("cannot wait for signals: {e}"))?;
+    if let Some(sig) = signals.forever().next() {
+        log::info!("signal {sig}: stopping (the outbox keeps what was not sent)");
+    }
+    app.shutdown();
+    Ok(())
 }
 
 /// Starts a webhook receiver for each Liefersoft venue that has one: verified events go to
@@ -213,6 +311,8 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
         .map_err(|_| WindowError::StartPanicked)?
         .map_err(WindowError::Start)?;
     let App {
+        // Held until the window closes: the data dir's one worker is this one.
+        lock: _lock,
         kiosk,
         worker,
         listeners,

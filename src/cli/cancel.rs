@@ -2,7 +2,7 @@
 
 use super::error::{CliError, CliResult, kiosk_refusal};
 use super::order::print_order;
-use super::setup::with_app;
+use super::setup::with_saving_kiosk;
 use canteen_kiosk::config::Config;
 use canteen_kiosk::kiosk::Kiosk;
 
@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn exec(config: Config, args: &Args) -> CliResult {
-    with_app(config, |k| cancel(k, args))
+    with_saving_kiosk(config, |k| cancel(k, args))
 }
 
 fn cancel(k: &mut Kiosk, args: &Args) -> CliResult {

@@ -22,10 +22,7 @@ pub fn exec(config: Config, args: &Args) -> CliResult {
              --confirm {row}"
         )));
     }
-    let who = std::env::var("SUDO_USER")
-        .or_else(|_| std::env::var("USER"))
-        .map(|u| format!("command line ({u})"))
-        .unwrap_or_else(|_| "command line".into());
+    let who = super::setup::who();
     with_kiosk(config, |k| {
         k.discard_parked(row, &who)
             .map_err(|e| parked_row_error(row, e))

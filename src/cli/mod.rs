@@ -3,15 +3,18 @@
 //! (cargo's `src/bin/cargo/commands/` layout); `error.rs` is the only place that knows exit
 //! codes. This is part of the binary: the library knows nothing of clap or exit codes.
 
+mod acknowledge_salvage;
 mod bessa_login;
 mod cancel;
 mod check_config;
+mod clock;
 mod discard;
 mod error;
 mod menu;
 mod order;
 mod orders;
 mod retry;
+mod serve;
 mod setup;
 mod status;
 mod sync;
@@ -71,6 +74,12 @@ enum Command {
     Discard(discard::Args),
     /// Cancel an order on behalf of a badge.
     Cancel(cancel::Args),
+    /// Run the kiosk without a window: the sync worker and the HTTP listeners, until SIGTERM.
+    Serve(serve::Args),
+    /// The clock: `clock accept` trusts it as it is now (after a reading from the future).
+    Clock(clock::Args),
+    /// The database was corrupt and replaced: the admin has seen it (status stops showing it).
+    AcknowledgeSalvage(acknowledge_salvage::Args),
 }
 
 /// Parses the command line (wrong usage: clap explains and exits 2), runs what it asks for,
@@ -109,5 +118,8 @@ fn dispatch(cli: Cli) -> CliResult {
         Command::Webhooks(args) => webhooks::exec(config, args),
         Command::Retry(args) => retry::exec(config, args),
         Command::Discard(args) => discard::exec(config, args),
+        Command::Serve(args) => serve::exec(config, args),
+        Command::Clock(args) => clock::exec(config, args),
+        Command::AcknowledgeSalvage(args) => acknowledge_salvage::exec(config, args),
     }
 }

@@ -2,7 +2,7 @@
 //! through the same rules as the screen. Also how an order is printed (`cancel`, `orders`).
 
 use super::error::{CliError, CliResult, kiosk_refusal};
-use super::setup::{pick_venue, with_app};
+use super::setup::{pick_venue, with_saving_kiosk};
 use canteen_kiosk::config::Config;
 use canteen_kiosk::domain::{Order, OrderState};
 use canteen_kiosk::kiosk::Kiosk;
@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn exec(config: Config, args: &Args) -> CliResult {
-    with_app(config, |k| order(k, args))
+    with_saving_kiosk(config, |k| order(k, args))
 }
 
 fn order(k: &mut Kiosk, args: &Args) -> CliResult {

@@ -2,7 +2,7 @@
 //! with or without its worker.
 
 use super::error::CliError;
-use canteen_kiosk::app::{self, App};
+use canteen_kiosk::app;
 use canteen_kiosk::config::{Config, Venue};
 use canteen_kiosk::domain::{Clock, SystemClock};
 use canteen_kiosk::kiosk::{Kiosk, KioskError};
@@ -30,17 +30,30 @@ pub fn with_kiosk<T>(
     f(&mut kiosk)
 }
 
-/// The kiosk with its worker: an order or cancel made here is sent at once if it can be.
-pub fn with_app<T>(
+/// A command that saves (order, cancel, retry): the kiosk service on the store, then the
+/// data dir's one worker is asked to send it — the running kiosk's, woken over its socket,
+/// or, where no kiosk runs, one pass in this process. What cannot be sent stays queued.
+pub fn with_saving_kiosk<T>(
     config: Config,
     f: impl FnOnce(&mut Kiosk) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let mut app = App::start(config, system_clock()).map_err(CliError::failed)?;
-    let result = f(&mut app.kiosk);
-    // Give the worker one pass to send what was just saved; what it cannot send stays queued.
-    let _ = app.worker.handle.step_now();
-    app.shutdown();
-    result
+    let config = Arc::new(config);
+    let result = {
+        let (store, _) = app::open_store(&config).map_err(CliError::failed)?;
+        let mut kiosk = Kiosk::new(config.clone(), store, system_clock());
+        f(&mut kiosk)?
+    };
+    match app::pass_for_cli(&config, false) {
+        Ok(app::PassBy::ThisProcess(report)) => {
+            if let Some(e) = report.store_error {
+                log::error!("saved, but the pass that sends it stopped: {e}");
+            }
+        }
+        Ok(_) => log::debug!("the running kiosk was woken to send it"),
+        // Saved all the same: the next pass of any worker sends it.
+        Err(e) => log::warn!("saved; not sent yet: {e}"),
+    }
+    Ok(result)
 }
 
 /// The venue named by `--venue`, else the config's first.
@@ -63,4 +76,12 @@ pub fn parked_row_error(row: i64, e: KioskError) -> CliError {
         )),
         e => CliError::failed(e),
     }
+}
+
+/// Who runs a command that changes something, for the log ("command line (ada)").
+pub fn who() -> String {
+    std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .map(|u| format!("command line ({u})"))
+        .unwrap_or_else(|_| "command line".into())
 }

@@ -1,10 +1,9 @@
 //! `sync --once [--json]`: one worker pass in the foreground (menus, outbox, order states).
 
 use super::error::{CliError, CliResult};
-use super::setup::system_clock;
-use canteen_kiosk::app;
+use canteen_kiosk::app::{self, PassBy};
 use canteen_kiosk::config::Config;
-use canteen_kiosk::sync::{Engine, StepReport};
+use canteen_kiosk::sync::StepReport;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -16,18 +15,23 @@ pub struct Args {
     json: bool,
 }
 
+/// The pass is the data dir's one worker's: the running kiosk runs it and answers with its
+/// report, or, where no kiosk runs, this process runs it. A pass stopped by a database error
+/// is exit 3, after its report.
 pub fn exec(config: Config, args: &Args) -> CliResult {
-    let config = Arc::new(config);
-    let (store, _) = app::open_store(&config).map_err(CliError::failed)?;
-    let vendors = app::connect_vendors(&config);
-    let mut engine = Engine::new(config.clone(), store, system_clock(), vendors);
-    let report = engine.step();
+    let report = match app::pass_for_cli(&Arc::new(config), true).map_err(CliError::failed)? {
+        PassBy::ThisProcess(r) | PassBy::RunningKiosk(r) => r,
+        PassBy::Woken => unreachable!("a waiting pass answers with its report"),
+    };
     if args.json {
         println!("{}", step_json(&report));
     } else {
         println!("{}", step_text(&report));
     }
-    Ok(())
+    match report.store_error {
+        Some(e) => Err(CliError::failed(format!("the pass stopped early: {e}"))),
+        None => Ok(()),
+    }
 }
 
 fn step_json(r: &StepReport) -> serde_json::Value {
@@ -35,7 +39,7 @@ fn step_json(r: &StepReport) -> serde_json::Value {
         "sent": r.sent, "cancelled": r.cancelled, "expired": r.expired, "rejected": r.rejected,
         "reconciled": r.reconciled, "retried": r.retried, "parked": r.parked,
         "menus_refreshed": r.menus_refreshed, "states_updated": r.states_updated,
-        "clock_doubt": r.clock_doubt,
+        "clock_doubt": r.clock_doubt, "store_error": r.store_error,
     })
 }
 

@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What one pass did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StepReport {
     pub sent: u32,
     pub cancelled: u32,
@@ -49,6 +49,8 @@ pub struct StepReport {
     pub clock_doubt: Option<String>,
     /// When the worker should look again at the latest.
     pub next_wake: Option<Timestamp>,
+    /// The database error that stopped the pass early, if one did.
+    pub store_error: Option<String>,
 }
 
 impl StepReport {
@@ -161,6 +163,7 @@ impl Engine {
         let mut report = StepReport::default();
         if let Err(e) = self.try_step(&mut report) {
             log::error!("sync pass stopped: {e}");
+            report.store_error = Some(format!("{e} — {}", e.advice()));
             self.status
                 .update(|s| s.last_error = Some(format!("database: {e}")));
         }
