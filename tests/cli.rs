@@ -2,19 +2,13 @@
 //! the built-in demo (no config file) and sample configs.
 
 mod support;
+use support::temp_dir;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_canteen-kiosk")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ck-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Runs the binary with the demo's data under `home` (no config file anywhere).

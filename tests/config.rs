@@ -1,27 +1,17 @@
 //! The admin config end to end: real files in a temp dir, every distinct problem message
 //! with its file, line and key, the sample and demo configs, secrets and menu files.
 
+mod support;
+use support::temp_dir;
+
 use canteen_kiosk::config::{
     self, Config, ConfigReport, MenuSource, Mode, Problem, Role, VendorSettings,
 };
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 // ---------------------------------------------------------------- helpers
-
-/// A fresh directory under the system temp dir, unique per test.
-fn temp_dir(name: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let n = N.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir()
-        .join("canteen-kiosk-config-tests")
-        .join(format!("{name}-{}-{n}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

@@ -2,6 +2,7 @@
 //! past a cutoff. Time is driven through a ManualClock; no test sleeps for long.
 
 mod support;
+use support::temp_dir;
 
 use canteen_kiosk::config::{
     Config, HttpSettings, KioskSettings, Language, MenuSource, Mode, Secrets, VendorSettings,
@@ -22,13 +23,6 @@ use support::server::{Fault, Reply};
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ck-sync-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A base URL where nothing listens: the vendor is down.

@@ -512,9 +512,7 @@ fn bessa_login_stores_the_employees_key_in_the_secrets_file() {
     let fake = BessaFake::start();
     let key = "0123456789abcdef0123456789abcdef01234567";
     fake.add_account("knapp-2041@bessa.app", "pw-of-michael", key);
-    let dir = std::env::temp_dir().join(format!("ck-bessa-login-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("bessa-login");
     let secrets = dir.join("secrets.toml");
     let mut config = canteen_kiosk::config::demo(dir.clone());
     config.venues = vec![venue(

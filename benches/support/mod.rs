@@ -10,7 +10,7 @@ use canteen_kiosk::store::Store;
 use canteen_kiosk::{app, store};
 use criterion::Criterion;
 use jiff::Timestamp;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// Short runs: the whole `cargo bench` stays within a few minutes on two cores.
@@ -22,30 +22,22 @@ pub fn criterion() -> Criterion {
         .configure_from_args()
 }
 
-/// A directory removed again when dropped.
-pub struct Scratch(pub PathBuf);
+/// A directory removed again when dropped, under the system temp dir (on the local disk
+/// here: fsyncs are real).
+pub struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     pub fn new(name: &str) -> Scratch {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        // Under the system temp dir, which is on the local disk here: fsyncs are real.
-        let dir =
-            std::env::temp_dir().join(format!("ck-bench-{}-{nanos}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
+        Scratch(
+            tempfile::Builder::new()
+                .prefix(&format!("ck-bench-{name}-"))
+                .tempdir()
+                .expect("scratch dir"),
+        )
     }
 
     pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path()
     }
 }
 

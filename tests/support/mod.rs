@@ -27,6 +27,16 @@ pub const WEBHOOK_EXAMPLE: &[u8] = include_bytes!("liefersoft-webhook-example.js
 pub const WEBHOOK_EXAMPLE_SECRET: &str = "secret-123";
 pub const WEBHOOK_EXAMPLE_SIGNATURE: &str = "uSh2b4x8pwcWQhJOLLT9OWvVRUSWxKCvS9Fg6oMxW0k=";
 
+/// A fresh directory for one test under the system temp dir. It is kept after the test, so a
+/// failing test leaves its files (config, database, logs) to look at.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    tempfile::Builder::new()
+        .prefix(&format!("ck-{name}-"))
+        .tempdir()
+        .expect("a temp dir")
+        .keep()
+}
+
 /// Short timeouts: a delayed answer of a few hundred ms is a timeout.
 pub fn quick_http() -> HttpSettings {
     HttpSettings {
