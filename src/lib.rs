@@ -15,6 +15,7 @@ pub mod config;
 pub mod domain;
 pub mod kiosk;
 pub mod reload;
+pub mod serve;
 pub mod start_time;
 pub mod store;
 pub mod sync;
