@@ -71,8 +71,8 @@ mod tests {
             .route("POST", "/hook", 10, |_| Response::text(200, "ok"))
             .route("GET", "/metrics", 0, |_| Response::text(200, "m"));
         assert_eq!(router.find("POST", "/hook").unwrap().body_limit, 10);
-        assert_eq!(router.find("GET", "/nope").unwrap_err().status, 404);
-        let refused = router.find("GET", "/hook").unwrap_err();
+        assert_eq!(router.find("GET", "/nope").err().unwrap().status, 404);
+        let refused = router.find("GET", "/hook").err().unwrap();
         assert_eq!(refused.status, 405);
         assert_eq!(refused.body, b"only POST");
         assert_eq!(refused.headers, vec![("Allow", "POST".to_string())]);
