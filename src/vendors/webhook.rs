@@ -189,8 +189,11 @@ pub fn router(
 /// deliveries of the same event at once still count as one.
 struct Receiver {
     secret: Secret,
-    after_check: Mutex<(Box<dyn SeenEvents + Send>, Box<dyn Fn(RemoteUpdate) + Send>)>,
+    after_check: Mutex<(Box<dyn SeenEvents + Send>, OnUpdate)>,
 }
+
+/// Where a new event's update goes (the worker's channel).
+type OnUpdate = Box<dyn Fn(RemoteUpdate) + Send>;
 
 impl Receiver {
     /// What to answer a complete request: signature first, then the body, then duplicates.
