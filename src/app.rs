@@ -233,9 +233,7 @@ fn start_webhook_listeners(config: &Config, worker: &WorkerHandle) {
         let Some(hook) = &s.webhook else { continue };
         let handle = worker.clone();
         let key = venue.key.clone();
-        match crate::vendors::webhook::serve(&hook.listen, hook.secret.clone(), move |update| {
-            handle.push_update(&key, update)
-        }) {
+        match crate::vendors::webhook::serve(hook, move |update| handle.push_update(&key, update)) {
             Ok(_) => log::info!(
                 "webhook receiver of {} listening on {}",
                 venue.key,

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod instance;
 pub mod kiosk;
 pub mod reload;
+pub mod serve;
 pub mod start_time;
 pub mod store;
 pub mod sync;

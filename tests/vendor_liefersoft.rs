@@ -5,6 +5,7 @@ mod support;
 
 use canteen_kiosk::config::{Secret, VendorSettings, WebhookSettings};
 use canteen_kiosk::domain::{Clock, ManualClock, Money, Order, OrderState};
+use canteen_kiosk::serve::{Limits, Server};
 use canteen_kiosk::vendors::http::Http;
 use canteen_kiosk::vendors::liefersoft::{self, LiefersoftVendor};
 use canteen_kiosk::vendors::webhook::{self, RecentEvents};
@@ -534,15 +535,15 @@ fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
     let (tx, rx) = mpsc::channel::<RemoteUpdate>();
     let secret = Secret::new(WEBHOOK_EXAMPLE_SECRET);
     let tx = std::sync::Mutex::new(tx);
-    webhook::serve_on(
-        listener,
+    let routes = webhook::router(
+        &["/liefersoft".to_string()],
         secret.clone(),
         Box::new(RecentEvents::new(1000)),
         move |u| {
             tx.lock().unwrap().send(u).unwrap();
         },
-    )
-    .unwrap();
+    );
+    Server::start(listener, routes, Limits::default()).unwrap();
 
     assert_eq!(
         post_event(addr, WEBHOOK_EXAMPLE, Some(WEBHOOK_EXAMPLE_SIGNATURE)),
@@ -583,6 +584,36 @@ fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
     let u = rx.recv_timeout(Duration::from_secs(1)).unwrap();
     assert_eq!(u.remote.state, RemoteState::Done);
     assert!(rx.try_recv().is_err(), "exactly two updates");
+}
+
+/// The receiver serves several connections at once: a client trickling its request does
+/// not hold up a signed event on another connection.
+#[test]
+fn a_slow_client_does_not_hold_up_a_signed_event() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = mpsc::channel::<RemoteUpdate>();
+    let tx = std::sync::Mutex::new(tx);
+    let routes = webhook::router(
+        &["/liefersoft".to_string()],
+        Secret::new(WEBHOOK_EXAMPLE_SECRET),
+        Box::new(RecentEvents::new(10)),
+        move |u| tx.lock().unwrap().send(u).unwrap(),
+    );
+    Server::start(listener, routes, Limits::default()).unwrap();
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(b"POST /liefersoft HTTP/1.1\r\nHost: ki")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+
+    let started = Instant::now();
+    assert_eq!(
+        post_event(addr, WEBHOOK_EXAMPLE, Some(WEBHOOK_EXAMPLE_SIGNATURE)),
+        200
+    );
+    assert!(started.elapsed() < Duration::from_millis(500));
+    assert!(rx.recv_timeout(Duration::from_secs(1)).is_ok());
+    drop(slow);
 }
 
 /// The kitchen's list: every restaurant order on the asked days, placed on its local day in

@@ -5,31 +5,26 @@
 //! = base64(HMAC-SHA256(secret, raw body)) in constant time, and only then parse it. A
 //! duplicate event (Liefersoft retries) is acknowledged and dropped.
 //!
-//! The listener is a small blocking HTTP/1.1 server on a std `TcpListener` (one thread,
-//! connections one at a time with short timeouts): events are rare and tiny, and the kiosk
-//! sits behind a TLS-terminating proxy that owns the public https URL.
+//! The receiver is a set of routes on the kiosk's HTTP server (`crate::serve`), which owns
+//! the connections and their limits; the kiosk sits behind a TLS-terminating proxy that
+//! owns the public https URL.
 
 use super::liefersoft::LiefersoftOrder;
 use super::{RemoteOrder, RemoteState, RemoteUpdate};
-use crate::config::Secret;
+use crate::config::{Secret, WebhookSettings};
+use crate::serve::{Limits, Request, Response, Router, Server};
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 use std::collections::{HashSet, VecDeque};
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread::JoinHandle;
-use std::time::Duration;
+use std::io;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The name of the signature header.
 pub const SIGNATURE_HEADER: &str = "X-Signature-SHA256";
 /// The largest event body accepted (the documented example is 1.2 KB).
 pub const MAX_BODY: usize = 64 * 1024;
-/// The largest request head (request line and headers).
-const MAX_HEAD: usize = 16 * 1024;
-/// How long a connection may take to send its request.
-const IO_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Whether `header_value` is base64(HMAC-SHA256(secret, raw_body)). Constant-time compare
 /// (`verify_slice`); call it on the raw bytes before parsing anything.
@@ -137,193 +132,102 @@ impl SeenEvents for RecentEvents {
     }
 }
 
-/// Listens on `listen` (e.g. "0.0.0.0:8443") and calls `on_update` for every new, correctly
-/// signed event. Answers 401 to a bad signature, 200 to a good or a duplicate event, 400 to a
-/// body that is not an event, 413 to a body over [`MAX_BODY`].
+/// The paths a proxy may forward events to: the path of the public URL (a proxy that keeps
+/// it) and "/" (one that strips it).
+pub fn paths(public_url: &str) -> Vec<String> {
+    let after_host = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest);
+    let path = after_host.find('/').map_or("/", |i| &after_host[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let mut paths = vec![path.to_string()];
+    if path != "/" {
+        paths.push("/".to_string());
+    }
+    paths
+}
+
+/// Starts the receiver of one venue on its `listen` address: calls `on_update` for every
+/// new, correctly signed event (see [`router`] for the answers).
 pub fn serve(
-    listen: &str,
-    secret: Secret,
+    hook: &WebhookSettings,
     on_update: impl Fn(RemoteUpdate) + Send + 'static,
-) -> io::Result<JoinHandle<()>> {
-    let listener = TcpListener::bind(listen)?;
-    serve_on(
-        listener,
-        secret,
-        Box::new(RecentEvents::new(1000)),
+) -> io::Result<Server> {
+    let seen = Box::new(RecentEvents::new(1000));
+    let routes = router(
+        &paths(&hook.public_url),
+        hook.secret.clone(),
+        seen,
         on_update,
-    )
-}
-
-/// [`serve`] on a bound listener with a chosen memory of seen events (tests bind port 0; the
-/// store may pass a persistent [`SeenEvents`]).
-pub fn serve_on(
-    listener: TcpListener,
-    secret: Secret,
-    mut seen: Box<dyn SeenEvents + Send>,
-    on_update: impl Fn(RemoteUpdate) + Send + 'static,
-) -> io::Result<JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name("webhook".into())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                if let Err(e) = handle(stream, &secret, seen.as_mut(), &on_update) {
-                    log::debug!("webhook: connection ended: {e}");
-                }
-            }
-        })
-}
-
-/// The parts of a request the receiver looks at.
-struct Incoming {
-    method: String,
-    signature: Option<String>,
-    body: Vec<u8>,
-}
-
-enum ReadError {
-    Io(io::Error),
-    /// Answer with this status and text.
-    Refuse(u16, &'static str),
-}
-
-impl From<io::Error> for ReadError {
-    fn from(e: io::Error) -> Self {
-        ReadError::Io(e)
-    }
-}
-
-fn handle(
-    stream: TcpStream,
-    secret: &Secret,
-    seen: &mut dyn SeenEvents,
-    on_update: &dyn Fn(RemoteUpdate),
-) -> io::Result<()> {
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let (status, text) = match read_request(&mut reader) {
-        Err(ReadError::Io(e)) => return Err(e),
-        Err(ReadError::Refuse(status, text)) => (status, text),
-        Ok(req) => decide(&req, secret, seen, on_update),
-    };
-    respond(stream, status, text)
-}
-
-/// What to answer a complete request: signature first, then the body, then duplicates.
-fn decide(
-    req: &Incoming,
-    secret: &Secret,
-    seen: &mut dyn SeenEvents,
-    on_update: &dyn Fn(RemoteUpdate),
-) -> (u16, &'static str) {
-    if req.method != "POST" {
-        return (405, "only POST");
-    }
-    let signed = req
-        .signature
-        .as_deref()
-        .is_some_and(|sig| verify_signature(secret, &req.body, sig));
-    if !signed {
-        log::warn!("webhook: refused an event with a missing or wrong signature");
-        return (401, "bad signature");
-    }
-    let event = match parse_event(&req.body) {
-        Ok(e) => e,
-        Err(e) => {
-            log::warn!("webhook: {e}");
-            return (400, "not an order event");
-        }
-    };
-    if !seen.first_time(&event.event_id) {
-        return (200, "duplicate");
-    }
-    log::info!(
-        "webhook: {} for order {}",
-        event.event_type,
-        event.order.order_id
     );
-    on_update(event_update(&event));
-    (200, "ok")
+    Server::bind(&hook.listen, routes, Limits::default())
 }
 
-fn read_request(r: &mut impl BufRead) -> Result<Incoming, ReadError> {
-    let mut head_len = 0;
-    let mut line = String::new();
-    let mut next_line = |line: &mut String| -> Result<(), ReadError> {
-        line.clear();
-        let n = r
-            .by_ref()
-            .take((MAX_HEAD + 1 - head_len) as u64)
-            .read_line(line)?;
-        head_len += n;
-        if n == 0 {
-            return Err(ReadError::Io(io::ErrorKind::UnexpectedEof.into()));
-        }
-        if head_len > MAX_HEAD {
-            return Err(ReadError::Refuse(431, "request head too large"));
-        }
-        Ok(())
-    };
-    next_line(&mut line)?;
-    let method = line.split_whitespace().next().unwrap_or("").to_string();
-    let (mut length, mut signature, mut chunked) = (None, None, false);
-    loop {
-        next_line(&mut line)?;
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        let Some((name, value)) = l.split_once(':') else {
-            return Err(ReadError::Refuse(400, "bad header"));
-        };
-        let value = value.trim();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-length" => {
-                length = Some(
-                    value
-                        .parse::<usize>()
-                        .map_err(|_| ReadError::Refuse(400, "bad length"))?,
-                )
-            }
-            "transfer-encoding" => chunked = true,
-            "x-signature-sha256" => signature = Some(value.to_string()),
-            _ => {}
-        }
-    }
-    if chunked {
-        return Err(ReadError::Refuse(411, "send a Content-Length"));
-    }
-    let length = length.unwrap_or(0);
-    if length > MAX_BODY {
-        return Err(ReadError::Refuse(413, "body too large"));
-    }
-    let mut body = vec![0; length];
-    r.read_exact(&mut body)?;
-    Ok(Incoming {
-        method,
-        signature,
-        body,
+/// The receiver's routes: POST on each of `paths`, bodies up to [`MAX_BODY`] (else 413).
+/// Answers 401 to a bad signature, 200 to a good or a duplicate event, 400 to a body that
+/// is not an event; `seen` remembers the events handled (the store may pass a persistent
+/// [`SeenEvents`]).
+pub fn router(
+    paths: &[String],
+    secret: Secret,
+    seen: Box<dyn SeenEvents + Send>,
+    on_update: impl Fn(RemoteUpdate) + Send + 'static,
+) -> Router {
+    let receiver = Arc::new(Receiver {
+        secret,
+        after_check: Mutex::new((seen, Box::new(on_update))),
+    });
+    paths.iter().fold(Router::new(), |routes, path| {
+        let receiver = receiver.clone();
+        routes.route("POST", path.as_str(), MAX_BODY, move |req| {
+            receiver.decide(req)
+        })
     })
 }
 
-fn respond(mut stream: TcpStream, status: u16, text: &str) -> io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        405 => "Method Not Allowed",
-        411 => "Length Required",
-        413 => "Payload Too Large",
-        431 => "Request Header Fields Too Large",
-        _ => "Error",
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-        text.len()
-    )?;
-    stream.flush()
+/// The state of one receiver. Duplicate check and hand-over happen under one lock, so two
+/// deliveries of the same event at once still count as one.
+struct Receiver {
+    secret: Secret,
+    after_check: Mutex<(Box<dyn SeenEvents + Send>, OnUpdate)>,
+}
+
+/// Where a new event's update goes (the worker's channel).
+type OnUpdate = Box<dyn Fn(RemoteUpdate) + Send>;
+
+impl Receiver {
+    /// What to answer a complete request: signature first, then the body, then duplicates.
+    fn decide(&self, req: &Request) -> Response {
+        let signed = req
+            .header(SIGNATURE_HEADER)
+            .is_some_and(|sig| verify_signature(&self.secret, &req.body, sig));
+        if !signed {
+            log::warn!("webhook: refused an event with a missing or wrong signature");
+            return Response::text(401, "bad signature");
+        }
+        let event = match parse_event(&req.body) {
+            Ok(e) => e,
+            Err(e) => {
+                log::warn!("webhook: {e}");
+                return Response::text(400, "not an order event");
+            }
+        };
+        let mut after_check = self
+            .after_check
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (seen, on_update) = &mut *after_check;
+        if !seen.first_time(&event.event_id) {
+            return Response::text(200, "duplicate");
+        }
+        log::info!(
+            "webhook: {} for order {}",
+            event.event_type,
+            event.order.order_id
+        );
+        on_update(event_update(&event));
+        Response::text(200, "ok")
+    }
 }
 
 #[cfg(test)]
@@ -339,6 +243,16 @@ mod tests {
         assert!(seen.first_time("c"));
         assert!(seen.first_time("a"), "a was pushed out by b and c");
         assert!(!seen.first_time("c"));
+    }
+
+    #[test]
+    fn events_are_taken_at_the_public_path_and_at_the_root() {
+        assert_eq!(
+            paths("https://kiosk.example.com/liefersoft?x=1"),
+            ["/liefersoft", "/"]
+        );
+        assert_eq!(paths("https://kiosk.example.com"), ["/"]);
+        assert_eq!(paths("https://kiosk.example.com/"), ["/"]);
     }
 
     #[test]
