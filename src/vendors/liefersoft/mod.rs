@@ -405,6 +405,7 @@ impl Vendor for LiefersoftVendor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Percent;
 
     #[test]
     fn statuses_map_in_one_table() {
