@@ -268,3 +268,26 @@ fn without_the_systems_word_an_admin_accepts_the_clock() {
     let sent: Vec<String> = fake.orders().iter().map(|o| o.order_id.clone()).collect();
     assert_eq!(sent, vec![id]);
 }
+
+#[test]
+fn a_pass_stopped_by_a_database_error_exits_3_and_sends_later() {
+    let fake = LiefersoftFake::start();
+    let (k, ids) = kiosk_with_unsent(&fake, 1);
+    // Every change of an outbox row fails inside SQLite (as a full disk would fail it, but
+    // deterministically): the pass cannot mark the row in flight and stops.
+    let db = rusqlite::Connection::open(k.db()).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER no_writes BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'no room'); END;",
+    )
+    .unwrap();
+    k.set_synced(true);
+    let out = k.run(&["sync", "--once", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
+    assert!(json(&out)["store_error"].is_string());
+    assert!(stderr(&out).contains("the pass stopped early"), "{}", stderr(&out));
+    assert!(k.moved_aside().is_empty());
+
+    db.execute_batch("DROP TRIGGER no_writes;").unwrap();
+    drop(db);
+    release_and_count(&k, &fake, &ids);
+}
