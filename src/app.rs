@@ -301,15 +301,21 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
     // The store (integrity check, roster, worker) and the window system (display connection,
     // keymap, fonts) do not depend on each other: set them up on two cores at once, so the
     // first frame waits for the slower of the two, not for both.
+    let (retry_config, retry_clock) = (config.clone(), clock.clone());
     let starting = std::thread::spawn(move || App::start(config, clock));
     if let Err(e) = slint::BackendSelector::new().select() {
         // Opening the window reports it again, with the same words, after the store is safe.
         log::debug!("window system not ready yet: {e}");
     }
-    let app = starting
-        .join()
-        .map_err(|_| WindowError::StartPanicked)?
-        .map_err(WindowError::Start)?;
+    let started = starting.join().map_err(|_| WindowError::StartPanicked)?;
+    let app = match started {
+        Ok(app) => app,
+        Err(reason) => match out_of_service(retry_config, retry_clock, &reason)? {
+            Some(app) => app,
+            // The out-of-service window was closed.
+            None => return Ok(()),
+        },
+    };
     let App {
         // Held until the window closes: the data dir's one worker is this one.
         lock: _lock,
@@ -332,6 +338,28 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
     worker.handle.shutdown();
     let _ = worker.thread.join();
     result.map_err(WindowError::Window)
+}
+
+/// The kiosk cannot start (a full or read-only disk, a locked database, another kiosk on the
+/// data dir): the out-of-service window says why, in big type, and the start is tried again
+/// every few seconds on a thread, so a kiosk that booted with a full disk opens by itself
+/// once space is freed. `None` when the window was closed first.
+fn out_of_service(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    reason: &str,
+) -> Result<Option<App>, WindowError> {
+    use crate::ui::{OutOfServiceInfo, OutOfServiceUi, RETRY_EVERY};
+    log::error!(
+        "the kiosk cannot start: {reason}; showing the out-of-service screen, trying again \
+         every {} s",
+        RETRY_EVERY.as_secs()
+    );
+    let info = OutOfServiceInfo::from_config(&config, clock.clone());
+    let ui = OutOfServiceUi::new(info, reason).map_err(WindowError::Window)?;
+    ui.retry(move || App::start(config.clone(), clock.clone()), RETRY_EVERY)
+        .map_err(|e| WindowError::Start(format!("cannot start the retry thread: {e}")))?;
+    ui.run().map_err(WindowError::Window)
 }
 
 /// Reloads the config when its files change or on SIGHUP (a config without a file, the

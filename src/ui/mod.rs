@@ -11,6 +11,8 @@
 //!   orders, `Api`), `kitchen` (`KitchenApi`), `admin` (`AdminApi`). They share `context`
 //!   (window, kiosk, language, who is badged in) and [`models`] (kiosk views → UI rows), and
 //!   never use each other or the bridge.
+//! - [`OutOfServiceUi`] (`out_of_service`): the window shown while the kiosk cannot start,
+//!   retrying the start on a thread until it can.
 //! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
 
 mod admin;
@@ -20,14 +22,16 @@ mod context;
 mod idle;
 mod kitchen;
 mod menu;
+mod out_of_service;
 pub mod models;
 mod screenshot;
 
 pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS};
 pub use idle::NOTICE_SECONDS;
+pub use out_of_service::{OutOfServiceInfo, OutOfServiceUi, RETRY_EVERY};
 pub use screenshot::{SHOT_SIZES, render_screenshots};
 
-/// The code generated from `ui/app.slint`: `AppWindow`, the `Api`, `KitchenApi` and `AdminApi`
+/// The code generated from `ui/app.slint`: `AppWindow`, `OutOfServiceWindow`, the `Api`, `KitchenApi` and `AdminApi`
 /// globals and their types.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_qualifications)]
 pub mod generated {
