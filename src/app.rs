@@ -357,8 +357,11 @@ fn out_of_service(
     );
     let info = OutOfServiceInfo::from_config(&config, clock.clone());
     let ui = OutOfServiceUi::new(info, reason).map_err(WindowError::Window)?;
-    ui.retry(move || App::start(config.clone(), clock.clone()), RETRY_EVERY)
-        .map_err(|e| WindowError::Start(format!("cannot start the retry thread: {e}")))?;
+    ui.retry(
+        move || App::start(config.clone(), clock.clone()),
+        RETRY_EVERY,
+    )
+    .map_err(|e| WindowError::Start(format!("cannot start the retry thread: {e}")))?;
     ui.run().map_err(WindowError::Window)
 }
 

@@ -58,7 +58,11 @@ fn cli_commands_wake_the_running_kiosk_and_never_talk_to_the_vendor() {
         let out = k.run(args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     }
-    assert_eq!(fake.server.count(), before, "read-only commands talked to the vendor");
+    assert_eq!(
+        fake.server.count(),
+        before,
+        "read-only commands talked to the vendor"
+    );
 
     // An order saved by the CLI is sent by the kiosk's worker within a second.
     let id = k.order_tomorrow();
@@ -80,7 +84,11 @@ fn cli_commands_wake_the_running_kiosk_and_never_talk_to_the_vendor() {
     // A second kiosk on the same data dir refuses to start.
     let second = k.run(&["serve"]);
     assert_eq!(second.status.code(), Some(3));
-    assert!(stderr(&second).contains("only one kiosk per data dir"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("only one kiosk per data dir"),
+        "{}",
+        stderr(&second)
+    );
 
     let _ = kiosk.kill();
     let _ = kiosk.wait();
@@ -108,9 +116,16 @@ fn a_kiosk_killed_mid_send_sends_each_order_once_after_restart() {
 
     let mut kiosk = serve(&k);
     let both = within(Duration::from_secs(10), || received(&fake, &second) == 1);
-    assert!(both.is_some(), "the order saved while the kiosk was down was not sent");
+    assert!(
+        both.is_some(),
+        "the order saved while the kiosk was down was not sent"
+    );
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(received(&fake, &first), 1, "the order in flight was sent twice");
+    assert_eq!(
+        received(&fake, &first),
+        1,
+        "the order in flight was sent twice"
+    );
     let mine = json(&k.run(&["orders", "--badge", "1001", "--json"]));
     let state = |id: &str| {
         mine.as_array()

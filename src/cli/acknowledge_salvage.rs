@@ -13,7 +13,11 @@ pub fn exec(config: Config, _args: &Args) -> CliResult {
     with_kiosk(config, |k| {
         match k.store().acknowledge_salvage().map_err(CliError::failed)? {
             Some(record) => {
-                log::warn!("{} acknowledged: {}", super::setup::who(), salvage_line(&record));
+                log::warn!(
+                    "{} acknowledged: {}",
+                    super::setup::who(),
+                    salvage_line(&record)
+                );
                 println!("acknowledged: {}", record.moved_to.display());
             }
             None => println!("nothing to acknowledge: the database was not replaced"),

@@ -21,7 +21,9 @@ enum Action {
 pub fn exec(config: Config, args: &Args) -> CliResult {
     let Action::Accept = args.action;
     with_kiosk(config, |k| {
-        let now = k.accept_clock(&super::setup::who()).map_err(kiosk_refusal)?;
+        let now = k
+            .accept_clock(&super::setup::who())
+            .map_err(kiosk_refusal)?;
         match k.clock_trust() {
             Ok(()) => println!("clock accepted: {now}"),
             Err(doubt) => {

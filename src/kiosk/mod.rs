@@ -57,10 +57,7 @@ pub enum KioskError {
         "the clock says {now}, earlier than this program was built ({build}): set the system \
          time (timedatectl set-time, or let it synchronise) instead"
     )]
-    ClockBeforeBuild {
-        now: Timestamp,
-        build: Timestamp,
-    },
+    ClockBeforeBuild { now: Timestamp, build: Timestamp },
 }
 
 /// No cutoff at all means the canteen never takes a cancellation.

@@ -22,8 +22,8 @@ mod context;
 mod idle;
 mod kitchen;
 mod menu;
-mod out_of_service;
 pub mod models;
+mod out_of_service;
 mod screenshot;
 
 pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS};

@@ -173,7 +173,9 @@ impl<T> Inner<T> {
         while let Ok(result) = receiver.try_recv() {
             match result {
                 Ok(started) => {
-                    log::info!("the kiosk could start after all: leaving the out-of-service screen");
+                    log::info!(
+                        "the kiosk could start after all: leaving the out-of-service screen"
+                    );
                     *self.started.borrow_mut() = Some(started);
                     // Without a running event loop (tests) there is nothing to end.
                     let _ = slint::quit_event_loop();
