@@ -22,8 +22,9 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Model};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -1058,6 +1059,16 @@ fn out_of_service_shows_why_and_leaves_once_the_store_opens() {
     assert!(!oos.pump(), "still broken");
     assert!(oos.take_started().is_none());
 
+    // The kiosk screen takes the same window over once the store opens.
+    let kiosk_ui: Rc<RefCell<Option<KioskUi>>> = Rc::default();
+    let slot = kiosk_ui.clone();
+    let kiosk_config = Arc::new(config(&dir));
+    oos.on_started(move |window, store| {
+        assert_eq!(store.health().unwrap(), "ok");
+        let kiosk = Kiosk::new(kiosk_config, store, Arc::new(ManualClock::new(t0())));
+        *slot.borrow_mut() = Some(KioskUi::with_window(window, kiosk, SharedStatus::default()));
+    });
+
     // The admin mends it: the retry opens the store by itself.
     std::fs::remove_file(&data).unwrap();
     std::fs::create_dir(&data).unwrap();
@@ -1069,6 +1080,10 @@ fn out_of_service_shows_why_and_leaves_once_the_store_opens() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    let store = oos.take_started().expect("the started store");
-    assert_eq!(store.health().unwrap(), "ok");
+    assert!(
+        kiosk_ui.borrow().is_some(),
+        "the kiosk took the window over"
+    );
+    assert!(find("This kiosk cannot take orders right now").is_none());
+    assert!(find("Tap your badge").is_some(), "the idle screen");
 }

@@ -1,14 +1,15 @@
-//! The out-of-service window: shown when the kiosk cannot start (the store cannot be opened,
-//! another kiosk holds the data dir), instead of an exit that systemd would turn into a
-//! restart loop with a black screen. A thread of its own tries the start again every few
-//! seconds (a locked database takes seconds to time out: never on the UI thread); the first
-//! success ends this window's event loop and hands the started kiosk to the caller, who goes
-//! on to the kiosk window in the same process.
+//! The out-of-service mode of the kiosk window: shown when the kiosk cannot start (the store
+//! cannot be opened, another kiosk holds the data dir), instead of an exit that systemd would
+//! turn into a restart loop with a black screen. A thread of its own tries the start again
+//! every few seconds (a locked database takes seconds to time out: never on the UI thread);
+//! the first success hands the started kiosk and the same window to the caller's
+//! `on_started`, on the UI thread, within the one event loop: the kiosk screen takes the
+//! window over (one window, one event loop run: the DRM/KMS backend allows no more).
 //!
 //! The start attempt is a closure, so the tests drive this with the testing backend and a
 //! store they can break and mend.
 
-use super::generated::OutOfServiceWindow;
+use super::generated::{Api, AppWindow};
 use crate::config::{Config, Language};
 use crate::domain::Clock;
 use slint::ComponentHandle;
@@ -49,16 +50,22 @@ impl OutOfServiceInfo {
     }
 }
 
-/// The out-of-service window and its retries; `T` is what a successful start gives.
+/// What to do with a started kiosk: take the window over.
+type OnStarted<T> = Box<dyn FnOnce(AppWindow, T)>;
+
+/// The kiosk window in its out-of-service mode and the retries; `T` is what a successful
+/// start gives.
 pub struct OutOfServiceUi<T> {
-    window: OutOfServiceWindow,
+    window: AppWindow,
     inner: Rc<Inner<T>>,
 }
 
 struct Inner<T> {
-    window: slint::Weak<OutOfServiceWindow>,
+    window: slint::Weak<AppWindow>,
     clock: Box<dyn Fn() -> String>,
     attempts: RefCell<Option<Receiver<Result<T, String>>>>,
+    /// Where a success goes; without one it waits in `started`.
+    on_started: RefCell<Option<OnStarted<T>>>,
     started: RefCell<Option<T>>,
     /// Tells the retry thread to stop (the window was closed).
     stop: Arc<AtomicBool>,
@@ -67,33 +74,50 @@ struct Inner<T> {
 impl<T: Send + 'static> OutOfServiceUi<T> {
     /// Creates the window (not yet shown) with the reason the start failed.
     pub fn new(info: OutOfServiceInfo, reason: &str) -> Result<Self, slint::PlatformError> {
-        let window = OutOfServiceWindow::new()?;
+        let window = AppWindow::new()?;
         let code = info.language.code();
         if let Err(e) = slint::select_bundled_translation(code) {
             log::warn!("language {code}: {e}");
         }
-        window.set_kiosk_name(info.kiosk_name.as_str().into());
-        window.set_reason(reason.into());
-        window.set_retry_seconds(RETRY_EVERY.as_secs() as i32);
+        let api = window.global::<Api>();
+        api.set_out_of_service(true);
+        api.set_kiosk_name(info.kiosk_name.as_str().into());
+        api.set_out_of_service_reason(reason.into());
+        api.set_retry_seconds(RETRY_EVERY.as_secs() as i32);
         let inner = Rc::new(Inner {
             window: window.as_weak(),
             clock: info.clock,
             attempts: RefCell::new(None),
+            on_started: RefCell::new(None),
             started: RefCell::new(None),
             stop: Arc::new(AtomicBool::new(false)),
         });
         inner.show_time();
+        // Until the kiosk takes the window over, its timer ticks here and the retry thread
+        // wakes it through `worker-changed`; nothing else has a handler (badge reads go
+        // nowhere).
         let weak = Rc::downgrade(&inner);
-        window.on_tick(move || {
+        api.on_tick(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.show_time();
-                inner.pump();
+                inner.pump(Deliver::Later);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        api.on_worker_changed(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.pump(Deliver::Later);
             }
         });
         Ok(OutOfServiceUi { window, inner })
     }
 
-    pub fn window(&self) -> &OutOfServiceWindow {
+    /// Where the started kiosk goes, with the window to take over (on the UI thread).
+    pub fn on_started(&self, f: impl FnOnce(AppWindow, T) + 'static) {
+        *self.inner.on_started.borrow_mut() = Some(Box::new(f));
+    }
+
+    pub fn window(&self) -> &AppWindow {
         &self.window
     }
 
@@ -126,7 +150,8 @@ impl<T: Send + 'static> OutOfServiceUi<T> {
                     }
                     // Without a running event loop (headless tests) this fails; the window's
                     // timer or `pump` takes the result then.
-                    let _ = window.upgrade_in_event_loop(|w| w.invoke_tick());
+                    let _ =
+                        window.upgrade_in_event_loop(|w| w.global::<Api>().invoke_worker_changed());
                     if done {
                         return;
                     }
@@ -138,33 +163,39 @@ impl<T: Send + 'static> OutOfServiceUi<T> {
     /// Takes the tries finished so far; true once one succeeded (the event loop is asked to
     /// end then).
     pub fn pump(&self) -> bool {
-        self.inner.pump()
+        self.inner.pump(Deliver::Now)
     }
 
-    /// The started kiosk, once a try succeeded.
+    /// The started kiosk, once a try succeeded (when no `on_started` took it).
     pub fn take_started(&self) -> Option<T> {
         self.inner.started.borrow_mut().take()
     }
 
-    /// Shows the window and runs the event loop until a try succeeded (`Some`) or the window
-    /// was closed (`None`).
-    pub fn run(&self) -> Result<Option<T>, slint::PlatformError> {
-        self.window.show()?;
-        slint::run_event_loop()?;
-        self.window.hide()?;
-        Ok(self.take_started())
+    /// Shows the window and runs the event loop until it is closed (also after the kiosk
+    /// took it over).
+    pub fn run(&self) -> Result<(), slint::PlatformError> {
+        self.window.run()
     }
 }
 
-impl<T> Inner<T> {
+/// When `on_started` runs: from one of the window's own callbacks it must wait until that
+/// callback returned (Slint refuses a callback's handler being replaced while it runs, and
+/// the kiosk replaces them all).
+#[derive(Clone, Copy)]
+enum Deliver {
+    Now,
+    Later,
+}
+
+impl<T: 'static> Inner<T> {
     fn show_time(&self) {
         if let Some(w) = self.window.upgrade() {
-            w.set_clock_time((self.clock)().into());
+            w.global::<Api>().set_clock_time((self.clock)().into());
         }
     }
 
-    fn pump(&self) -> bool {
-        if self.started.borrow().is_some() {
+    fn pump(&self, deliver: Deliver) -> bool {
+        if self.stop.load(Ordering::Relaxed) || self.started.borrow().is_some() {
             return true;
         }
         let Some(receiver) = &*self.attempts.borrow() else {
@@ -176,14 +207,23 @@ impl<T> Inner<T> {
                     log::info!(
                         "the kiosk could start after all: leaving the out-of-service screen"
                     );
-                    *self.started.borrow_mut() = Some(started);
-                    // Without a running event loop (tests) there is nothing to end.
-                    let _ = slint::quit_event_loop();
+                    self.stop.store(true, Ordering::Relaxed);
+                    match (
+                        self.on_started.borrow_mut().take(),
+                        self.window.upgrade(),
+                        deliver,
+                    ) {
+                        (Some(f), Some(w), Deliver::Now) => f(w, started),
+                        (Some(f), Some(w), Deliver::Later) => {
+                            slint::Timer::single_shot(Duration::ZERO, move || f(w, started));
+                        }
+                        _ => *self.started.borrow_mut() = Some(started),
+                    }
                     return true;
                 }
                 Err(reason) => {
                     if let Some(w) = self.window.upgrade() {
-                        w.set_reason(reason.into());
+                        w.global::<Api>().set_out_of_service_reason(reason.into());
                     }
                 }
             }
