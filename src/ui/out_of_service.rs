@@ -128,6 +128,9 @@ impl<T: Send + 'static> OutOfServiceUi<T> {
         mut attempt: impl FnMut() -> Result<T, String> + Send + 'static,
         every: Duration,
     ) -> std::io::Result<()> {
+        self.window
+            .global::<Api>()
+            .set_retry_seconds(every.as_secs().max(1) as i32);
         let (sender, receiver): (Sender<Result<T, String>>, _) = channel();
         *self.inner.attempts.borrow_mut() = Some(receiver);
         let stop = self.inner.stop.clone();
