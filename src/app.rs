@@ -10,9 +10,11 @@ use crate::start_time::ms_since_start;
 use crate::store::{self, OpenReport, Store};
 use crate::sync::{Engine, Listeners, SharedStatus, StepReport, Worker, WorkerHandle};
 use crate::vendors::{self, Vendor};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Loads the config named on the command line, the default file, or the demo.
@@ -299,18 +301,45 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
     // The store (integrity check, roster, worker) and the window system (display connection,
     // keymap, fonts) do not depend on each other: set them up on two cores at once, so the
     // first frame waits for the slower of the two, not for both.
+    let (retry_config, retry_clock) = (config.clone(), clock.clone());
     let starting = std::thread::spawn(move || App::start(config, clock));
     if let Err(e) = slint::BackendSelector::new().select() {
         // Opening the window reports it again, with the same words, after the store is safe.
         log::debug!("window system not ready yet: {e}");
     }
-    let app = starting
-        .join()
-        .map_err(|_| WindowError::StartPanicked)?
-        .map_err(WindowError::Start)?;
+    let started = starting.join().map_err(|_| WindowError::StartPanicked)?;
+    let app = match started {
+        Ok(app) => app,
+        Err(reason) => return out_of_service(retry_config, retry_clock, &reason),
+    };
+    let running = open_kiosk_screen(None, app).map_err(WindowError::Window)?;
+    let result = running.ui.run();
+    running.shutdown();
+    result.map_err(WindowError::Window)
+}
+
+/// The kiosk screen wired to a started app, and what must live as long as it runs.
+struct Running {
+    ui: crate::ui::KioskUi,
+    worker: Worker,
+    // Held until the window closes: the data dir's one worker is this one.
+    _lock: InstanceLock,
+}
+
+impl Running {
+    fn shutdown(self) {
+        self.worker.handle.shutdown();
+        let _ = self.worker.thread.join();
+    }
+}
+
+/// Puts the kiosk screen on `window` (a new one when `None`) with config reloads.
+fn open_kiosk_screen(
+    window: Option<crate::ui::generated::AppWindow>,
+    app: App,
+) -> Result<Running, slint::PlatformError> {
     let App {
-        // Held until the window closes: the data dir's one worker is this one.
-        lock: _lock,
+        lock,
         kiosk,
         worker,
         listeners,
@@ -326,9 +355,54 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
         reload,
         open_report,
     };
-    let result = crate::ui::run(kiosk, ctx);
-    worker.handle.shutdown();
-    let _ = worker.thread.join();
+    match crate::ui::open(window, kiosk, ctx) {
+        Ok(ui) => Ok(Running {
+            ui,
+            worker,
+            _lock: lock,
+        }),
+        Err(e) => {
+            worker.handle.shutdown();
+            let _ = worker.thread.join();
+            Err(e)
+        }
+    }
+}
+
+/// The kiosk cannot start (a full or read-only disk, a locked database, another kiosk on the
+/// data dir): the out-of-service window says why, in big type, and the start is tried again
+/// every few seconds on a thread, so a kiosk that booted with a full disk opens by itself
+/// once space is freed: the kiosk screen then takes the same window over.
+fn out_of_service(config: Config, clock: Arc<dyn Clock>, reason: &str) -> Result<(), WindowError> {
+    use crate::ui::{OutOfServiceInfo, OutOfServiceUi, RETRY_EVERY};
+    log::error!(
+        "the kiosk cannot start: {reason}; showing the out-of-service screen, trying again \
+         every {} s",
+        RETRY_EVERY.as_secs()
+    );
+    let info = OutOfServiceInfo::from_config(&config, clock.clone());
+    let ui = OutOfServiceUi::new(info, reason).map_err(WindowError::Window)?;
+    let running: Rc<RefCell<Option<Running>>> = Rc::default();
+    let slot = running.clone();
+    ui.on_started(
+        move |window, app| match open_kiosk_screen(Some(window), app) {
+            Ok(r) => *slot.borrow_mut() = Some(r),
+            Err(e) => {
+                log::error!("the kiosk started but its screen did not: {e}");
+                let _ = slint::quit_event_loop();
+            }
+        },
+    );
+    ui.retry(
+        move || App::start(config.clone(), clock.clone()),
+        RETRY_EVERY,
+    )
+    .map_err(|e| WindowError::Start(format!("cannot start the retry thread: {e}")))?;
+    let result = ui.run();
+    drop(ui);
+    if let Some(r) = running.borrow_mut().take() {
+        r.shutdown();
+    }
     result.map_err(WindowError::Window)
 }
 

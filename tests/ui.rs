@@ -14,7 +14,7 @@ use canteen_kiosk::sync::{Change, Listeners, SharedStatus};
 use canteen_kiosk::ui::generated::{
     AdminApi, Api, DayState, KitchenApi, KitchenSource, OrderStatus, Problem, Screen, Sheet,
 };
-use canteen_kiosk::ui::{KioskUi, SHOT_SIZES};
+use canteen_kiosk::ui::{KioskUi, OutOfServiceInfo, OutOfServiceUi, SHOT_SIZES};
 use canteen_kiosk::vendors::demo::demo_menu_day;
 use i_slint_backend_testing::ElementHandle;
 use jiff::civil::date;
@@ -22,8 +22,9 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Model};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -93,9 +94,19 @@ impl Fixture {
     }
 
     fn with_config(name: &str, change: impl FnOnce(&mut Config)) -> Fixture {
+        Fixture::build(name, |_| {}, change)
+    }
+
+    /// A kiosk whose database file `prepare` wrote before it was opened.
+    fn from_file(name: &str, prepare: impl FnOnce(&Path)) -> Fixture {
+        Fixture::build(name, prepare, |_| {})
+    }
+
+    fn build(name: &str, prepare: impl FnOnce(&Path), change: impl FnOnce(&mut Config)) -> Fixture {
         init_backend();
         let dir = unique_dir(name);
         let path = dir.join("kiosk.sqlite");
+        prepare(&path);
         let (mut store, _) = Store::open(&path).unwrap();
         let today = date(2026, 11, 19);
         let days: Vec<_> = (0..7)
@@ -674,8 +685,8 @@ fn screenshots_render_every_state() {
         .map(PathBuf::from)
         .unwrap_or_else(|| unique_dir("shots"));
     let files = canteen_kiosk::ui::render_screenshots(&dir).expect("renders");
-    // 18 states, 2 sizes, 3 languages.
-    assert_eq!(files.len(), 18 * SHOT_SIZES.len() * 3);
+    // 21 states, 2 sizes, 3 languages.
+    assert_eq!(files.len(), 21 * SHOT_SIZES.len() * 3);
     for file in &files {
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(file).unwrap()));
@@ -953,4 +964,126 @@ fn discard_asks_twice_and_the_order_is_not_sent() {
     assert_eq!(o.reason.as_deref(), Some("discarded by an admin"));
     assert_eq!(f.admin().get_parked().row_count(), 0);
     assert!(f.find("Parked: nothing is waiting for an admin").is_some());
+}
+
+#[test]
+fn admin_sees_the_salvage_and_acknowledging_clears_it() {
+    let f = Fixture::from_file("admin-salvage", |path| {
+        std::fs::write(path, b"not a database, a shopping list\n".repeat(200)).unwrap();
+    });
+    f.type_keys("9999\n");
+    assert_eq!(f.api().get_screen(), Screen::Admin);
+    let info = f.admin().get_info();
+    assert!(info.has_salvage);
+    assert!(info.salvage_moved_to.contains(".corrupt-"), "{info:?}");
+    assert!(!info.salvage_reason.is_empty());
+    assert!(
+        f.find("The database was damaged and has been replaced")
+            .is_some()
+    );
+
+    f.tap("Acknowledge the replaced database");
+    assert!(!f.admin().get_info().has_salvage);
+    assert!(
+        f.find("The database was damaged and has been replaced")
+            .is_none()
+    );
+    assert!(
+        f.worker.salvage_record().unwrap().is_none(),
+        "acknowledged in the store"
+    );
+}
+
+#[test]
+fn accepting_the_clock_asks_once_and_turns_the_doubt_off() {
+    let f = Fixture::new("admin-clock");
+    // An earlier run saw a time two days ahead: the clock now looks as if it went back.
+    f.worker
+        .note_seen(t0() + SignedDuration::from_hours(48))
+        .unwrap();
+    f.type_keys("9999\n");
+    let info = f.admin().get_info();
+    assert!(!info.clock_trusted);
+    assert!(!info.clock_doubt.is_empty());
+
+    f.tap("Accept the clock as it is now");
+    assert_eq!(f.api().get_sheet(), Sheet::AcceptClock);
+    f.tap("No, leave it");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    assert!(!f.admin().get_info().clock_trusted, "nothing accepted yet");
+
+    f.tap("Accept the clock as it is now");
+    f.tap("Yes, the time is right");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
+    assert!(f.admin().get_info().clock_trusted);
+    assert!(!f.api().get_clock_doubt());
+    assert!(f.find("Accept the clock as it is now").is_none());
+    assert_eq!(f.worker.last_seen().unwrap(), Some(t0()));
+}
+
+#[test]
+fn out_of_service_shows_why_and_leaves_once_the_store_opens() {
+    init_backend();
+    let dir = unique_dir("out-of-service");
+    // The data dir is a file: the store cannot be created (a real failure, no corruption).
+    let data = dir.join("data");
+    std::fs::write(&data, "in the way").unwrap();
+    let path = data.join("kiosk.sqlite");
+    let attempt = move || {
+        Store::open(&path)
+            .map(|(store, _)| store)
+            .map_err(|e| format!("{}: {e} — {}", path.display(), e.advice()))
+    };
+    let first = attempt().map(|_| ()).unwrap_err();
+    let info = OutOfServiceInfo::from_config(&config(&dir), Arc::new(ManualClock::new(t0())));
+    let oos = OutOfServiceUi::new(info, &first).unwrap();
+    oos.window().show().unwrap();
+    settle();
+    let find = |label: &str| {
+        settle();
+        ElementHandle::find_by_accessible_label(oos.window(), label).next()
+    };
+    assert!(find("This kiosk cannot take orders right now").is_some());
+    assert!(find(&format!("Reason: {first}")).is_some(), "{first}");
+    assert!(find("09:41").is_some(), "the time, in the venue's zone");
+
+    oos.retry(attempt, Duration::from_millis(20)).unwrap();
+    // A badge read here starts nothing and is not kept for later.
+    for c in "1001\n".chars() {
+        let text: slint::SharedString = c.to_string().into();
+        oos.window()
+            .window()
+            .dispatch_event(WindowEvent::KeyPressed { text });
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!oos.pump(), "still broken");
+    assert!(oos.take_started().is_none());
+
+    // The kiosk screen takes the same window over once the store opens.
+    let kiosk_ui: Rc<RefCell<Option<KioskUi>>> = Rc::default();
+    let slot = kiosk_ui.clone();
+    let kiosk_config = Arc::new(config(&dir));
+    oos.on_started(move |window, store| {
+        assert_eq!(store.health().unwrap(), "ok");
+        let kiosk = Kiosk::new(kiosk_config, store, Arc::new(ManualClock::new(t0())));
+        *slot.borrow_mut() = Some(KioskUi::with_window(window, kiosk, SharedStatus::default()));
+    });
+
+    // The admin mends it: the retry opens the store by itself.
+    std::fs::remove_file(&data).unwrap();
+    std::fs::create_dir(&data).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !oos.pump() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never left the screen"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        kiosk_ui.borrow().is_some(),
+        "the kiosk took the window over"
+    );
+    assert!(find("This kiosk cannot take orders right now").is_none());
+    assert!(find("Tap your badge").is_some(), "the idle screen");
 }

@@ -130,6 +130,17 @@ impl Store {
             .and_then(|json| serde_json::from_str(&json).ok()))
     }
 
+    /// Records a salvage as [`Store::open`] does after replacing a corrupt file, so the
+    /// screenshots can show one without breaking a file.
+    pub fn record_salvage(&self, record: &SalvageRecord) -> Result<()> {
+        let json = serde_json::to_string(record).unwrap_or_default();
+        self.conn().execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            [SALVAGE_KEY, json.as_str()],
+        )?;
+        Ok(())
+    }
+
     /// An admin has seen the salvage: it is no longer shown (the log keeps it).
     pub fn acknowledge_salvage(&self) -> Result<Option<SalvageRecord>> {
         let record = self.salvage_record()?;

@@ -12,7 +12,7 @@ use super::generated::{
 use super::models::{self, count, set_rows};
 use crate::config::{Language, Venue};
 use crate::kiosk::{Kiosk, KioskError, status};
-use crate::store::{OpenReport, OutboxKind, OutboxStatus};
+use crate::store::{OpenReport, OutboxKind, OutboxStatus, SalvageRecord};
 use crate::sync::SyncStatus;
 use jiff::Timestamp;
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
@@ -75,6 +75,20 @@ impl Admin {
         api.on_discard_confirmed(callback0(&admin, |a| {
             a.ctx.activity();
             a.discard_confirmed();
+        }));
+        api.on_acknowledge_salvage(callback0(&admin, |a| {
+            a.ctx.activity();
+            a.acknowledge_salvage();
+        }));
+        api.on_accept_clock_tapped(callback0(&admin, |a| {
+            a.ctx.activity();
+            if a.ctx.admin_badge().is_some() {
+                a.ctx.with_api(|api| api.set_sheet(Sheet::AcceptClock));
+            }
+        }));
+        api.on_accept_clock_confirmed(callback0(&admin, |a| {
+            a.ctx.activity();
+            a.accept_clock();
         }));
         admin
     }
@@ -193,6 +207,51 @@ impl Admin {
         self.ctx.refresh_status();
     }
 
+    /// The admin badged in, by name and number, for the log.
+    fn admin_name(&self) -> Option<String> {
+        self.ctx.admin_badge()?;
+        self.ctx
+            .session()
+            .map(|b| format!("admin {} (badge {})", b.name, b.number))
+    }
+
+    /// The salvage was seen: it leaves the screen and `status` (the log keeps it).
+    fn acknowledge_salvage(&self) {
+        let Some(admin) = self.admin_name() else {
+            return;
+        };
+        match self.ctx.kiosk.borrow().store().acknowledge_salvage() {
+            Ok(Some(record)) => log::warn!(
+                "{admin} acknowledged: {}",
+                crate::kiosk::status::salvage_line(&record)
+            ),
+            Ok(None) => {}
+            Err(e) => {
+                log::error!("acknowledging the salvage: {e}");
+                self.ctx.show_problem(models::problem(&KioskError::from(e)));
+            }
+        }
+        self.refresh();
+    }
+
+    /// The admin vouched for the clock on the confirmation sheet.
+    fn accept_clock(&self) {
+        let Some(admin) = self.admin_name() else {
+            return;
+        };
+        self.ctx.with_api(|api| api.set_sheet(Sheet::None));
+        let result = self.ctx.kiosk.borrow().accept_clock(&admin);
+        match result {
+            Ok(_) => self.ctx.clock_doubt.set(false),
+            Err(e) => {
+                log::warn!("accepting the clock: {e}");
+                self.ctx.show_problem(models::problem(&e));
+            }
+        }
+        self.refresh();
+        self.ctx.refresh_status();
+    }
+
     /// Reads the kiosk's health and fills the screen.
     fn read(
         &self,
@@ -244,6 +303,7 @@ impl Admin {
                 .unwrap_or_default()
                 .into(),
             last_error: sync.last_error.clone().unwrap_or_default().into(),
+            ..salvage_info(report.salvage.as_ref(), venue.as_ref())
         });
         let outbox: Vec<OutboxCount> = report
             .outbox
@@ -310,6 +370,25 @@ impl Admin {
             })
             .collect();
         set_rows(&self.parked, parked);
+    }
+}
+
+/// The salvage fields of [`AdminInfo`] (all empty without one).
+fn salvage_info(record: Option<&SalvageRecord>, venue: Option<&Venue>) -> AdminInfo {
+    let Some(r) = record else {
+        return AdminInfo::default();
+    };
+    AdminInfo {
+        has_salvage: true,
+        salvage_at: Timestamp::from_second(r.at)
+            .map(|t| local(t, venue))
+            .unwrap_or_default()
+            .into(),
+        salvage_moved_to: r.moved_to.display().to_string().into(),
+        salvage_reason: r.reason.as_str().into(),
+        salvage_carried: count(r.orders_carried),
+        salvage_unreadable: count(r.rows_unreadable),
+        ..AdminInfo::default()
     }
 }
 

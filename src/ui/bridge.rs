@@ -60,6 +60,12 @@ impl KioskUi {
             "window created after {} ms",
             crate::start_time::ms_since_start()
         );
+        Ok(KioskUi::with_window(window, kiosk, status))
+    }
+
+    /// Takes over a window that already exists (the out-of-service screen's, once the kiosk
+    /// could start): its callbacks are this kiosk's from now on.
+    pub fn with_window(window: AppWindow, kiosk: Kiosk, status: SharedStatus) -> KioskUi {
         let (sender, changes) = channel();
         let ctx = Rc::new(Ctx::new(&window, kiosk, status));
         let inner = Rc::new(Inner {
@@ -81,7 +87,8 @@ impl KioskUi {
         if inner.ctx.kitchen_mode {
             inner.kitchen.open();
         }
-        Ok(KioskUi { window, inner })
+        window.global::<Api>().set_out_of_service(false);
+        KioskUi { window, inner }
     }
 
     pub fn window(&self) -> &AppWindow {

@@ -1,6 +1,6 @@
 //! The Rust side of the kiosk screen (the .slint files are in `ui/`).
 //!
-//! - [`run`] opens the window and blocks in the event loop.
+//! - [`open`] puts the kiosk screen on a window, wired to the worker.
 //! - [`render_screenshots`] renders every screen state to PNG files (fixed demo data, fixed
 //!   clock), for the docs and for reviewing changes.
 //! - [`KioskUi`] (`bridge`) holds the session (badge in and out, the logout timer) and wires
@@ -11,6 +11,8 @@
 //!   orders, `Api`), `kitchen` (`KitchenApi`), `admin` (`AdminApi`). They share `context`
 //!   (window, kiosk, language, who is badged in) and [`models`] (kiosk views → UI rows), and
 //!   never use each other or the bridge.
+//! - [`OutOfServiceUi`] (`out_of_service`): the window's out-of-service mode while the kiosk
+//!   cannot start, retrying the start on a thread until it can.
 //! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
 
 mod admin;
@@ -21,10 +23,12 @@ mod idle;
 mod kitchen;
 mod menu;
 pub mod models;
+mod out_of_service;
 mod screenshot;
 
 pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS};
 pub use idle::NOTICE_SECONDS;
+pub use out_of_service::{OutOfServiceInfo, OutOfServiceUi, RETRY_EVERY};
 pub use screenshot::{SHOT_SIZES, render_screenshots};
 
 /// The code generated from `ui/app.slint`: `AppWindow`, the `Api`, `KitchenApi` and `AdminApi`
@@ -52,11 +56,19 @@ pub struct RunContext {
     pub open_report: OpenReport,
 }
 
-/// Opens the kiosk window and runs until it is closed.
-pub fn run(kiosk: Kiosk, ctx: RunContext) -> Result<(), slint::PlatformError> {
-    let ui = KioskUi::new(kiosk, ctx.status)?;
+/// The kiosk screen on `window` (a new one when `None`), wired to the worker: keep it alive
+/// while the event loop runs.
+pub fn open(
+    window: Option<generated::AppWindow>,
+    kiosk: Kiosk,
+    ctx: RunContext,
+) -> Result<KioskUi, slint::PlatformError> {
+    let ui = match window {
+        Some(w) => KioskUi::with_window(w, kiosk, ctx.status),
+        None => KioskUi::new(kiosk, ctx.status)?,
+    };
     ui.listen(&ctx.listeners);
     ui.set_reload_state(ctx.reload);
     ui.set_open_report(ctx.open_report);
-    ui.run()
+    Ok(ui)
 }

@@ -7,12 +7,13 @@
 
 use super::bridge::KioskUi;
 use super::generated::{AdminApi, Api, Screen};
+use super::out_of_service::{OutOfServiceInfo, OutOfServiceUi};
 use crate::config::{Config, Language};
 use crate::domain::{
     Clock, ListedLine, ListedOrder, ManualClock, Order, OrderEvent, OrderLine, OrderState,
 };
 use crate::kiosk::Kiosk;
-use crate::store::{OutboxChange, OutboxKind, OutboxStatus, Store};
+use crate::store::{OutboxChange, OutboxKind, OutboxStatus, SalvageRecord, Store};
 use crate::sync::{Change, Listeners, SharedStatus};
 use crate::vendors::demo::demo_menu_day;
 use jiff::civil::date;
@@ -113,6 +114,7 @@ fn shot_config(data_dir: &Path, lang: Language) -> Config {
 
 struct Scenario {
     lang: Language,
+    config: Arc<Config>,
     ui: KioskUi,
     /// The worker's own connection: changes orders as the sync worker would.
     worker: Store,
@@ -147,7 +149,8 @@ impl Scenario {
             .to_zoned(TimeZone::UTC)
             .expect("valid")
             .timestamp();
-        let kiosk = Kiosk::new(config, store, Arc::new(clock.clone())).with_clock_floor(floor);
+        let kiosk =
+            Kiosk::new(config.clone(), store, Arc::new(clock.clone())).with_clock_floor(floor);
         let status = SharedStatus::default();
         let listeners = Listeners::default();
         let ui = KioskUi::new(kiosk, status.clone()).map_err(|e| e.to_string())?;
@@ -155,6 +158,7 @@ impl Scenario {
         ui.window().show().map_err(|e| e.to_string())?;
         Ok(Scenario {
             lang,
+            config,
             ui,
             worker,
             clock,
@@ -384,7 +388,52 @@ impl Scenario {
 
         // The kitchen where the vendor lists every order of the venue (Liefersoft): two
         // orders from the platform's web shop beside the kiosk's own.
-        self.kitchen_with_vendor_list(day, dir, out)
+        self.kitchen_with_vendor_list(day, dir, out)?;
+        self.admin_salvage_and_clock(dir, out)?;
+        self.out_of_service(dir, out)
+    }
+
+    /// The admin screen after a corrupt file was replaced, with a clock that once read a
+    /// later time; then the question before accepting the clock.
+    fn admin_salvage_and_clock(
+        &mut self,
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+    ) -> Result<(), String> {
+        let now = self.clock.now();
+        self.worker
+            .record_salvage(&SalvageRecord {
+                at: (now - SignedDuration::from_hours(4)).as_second(),
+                moved_to: "/var/lib/canteen-kiosk/kiosk.sqlite3.corrupt-20261119T063007Z".into(),
+                reason: "database disk image is malformed".into(),
+                orders_carried: 19,
+                rows_unreadable: 1,
+            })
+            .map_err(|e| e.to_string())?;
+        self.worker
+            .note_seen(now + SignedDuration::from_hours(3 * 24))
+            .map_err(|e| e.to_string())?;
+        self.ui.badge("9999");
+        self.shoot("admin-salvage-clock", dir, out)?;
+        self.ui
+            .window()
+            .global::<AdminApi>()
+            .invoke_accept_clock_tapped();
+        self.shoot("accept-clock", dir, out)?;
+        self.api().invoke_close_sheet();
+        self.api().invoke_logout();
+        Ok(())
+    }
+
+    /// The window of a kiosk that cannot start (the last picture: it replaces the kiosk
+    /// window on the renderer).
+    fn out_of_service(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let info = OutOfServiceInfo::from_config(&self.config, Arc::new(self.clock.clone()));
+        let reason = "/var/lib/canteen-kiosk/kiosk.sqlite3: database: database or disk is full — \
+                      the disk is full: free some space (df -h); the orders in the file are kept";
+        let oos = OutOfServiceUi::<()>::new(info, reason).map_err(|e| e.to_string())?;
+        oos.window().show().map_err(|e| e.to_string())?;
+        self.shoot("out-of-service", dir, out)
     }
 
     fn kitchen_with_vendor_list(
