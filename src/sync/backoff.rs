@@ -151,8 +151,8 @@ mod tests {
             ts("2026-11-23T09:50:10Z")
         );
         // The venue is backed off for two minutes: not before then.
-        let venue = Some(ts("2026-11-23T09:52:00Z"));
-        assert_eq!(p.send_retry_at(now, 1, 0.5, cutoff, venue), venue.unwrap());
+        let until = ts("2026-11-23T09:52:00Z");
+        assert_eq!(p.send_retry_at(now, 1, 0.5, cutoff, Some(until)), until);
         // A venue backoff past the cutoff is capped at the cutoff: the last chance.
         let venue = Some(ts("2026-11-23T10:30:00Z"));
         assert_eq!(p.send_retry_at(now, 1, 0.5, cutoff, venue), cutoff);
