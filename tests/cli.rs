@@ -4,7 +4,7 @@
 mod support;
 use support::temp_dir;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn bin() -> &'static str {
@@ -216,110 +216,22 @@ fn check_config_accepts_the_sample_and_names_file_line_key_of_problems() {
     );
 }
 
-/// A kiosk config for one Liefersoft venue on `url` (a fake on 127.0.0.1), in `dir`, with a
-/// kitchen badge (so the kitchen's full order list is fetched) and a menu for every day.
-fn liefersoft_config(dir: &Path, url: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let secrets = dir.join("secrets.toml");
-    std::fs::write(
-        &secrets,
-        format!(
-            "pizzeria.password = \"{}\"\n",
-            support::liefersoft::PASSWORD
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
-    std::fs::write(
-        dir.join("menu.csv"),
-        "code,name,description,price,vat,allergens,portions,weekdays,dates\n\
-         P1,Pizza Margherita,,8.50,7,,,mon tue wed thu fri sat sun,\n",
-    )
-    .unwrap();
-    let config = dir.join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!(
-            r#"secrets_file = "secrets.toml"
-
-[kiosk]
-id = "cli-test"
-name = "CLI test"
-data_dir = "{data}"
-
-[venues.pizzeria]
-vendor = "liefersoft"
-time_zone = "Europe/Berlin"
-serving_time = "12:00"
-preorder_delta = "1h"
-cancellation_cutoff = "1h"
-menu_file = "menu.csv"
-base_url = "{url}"
-company_id = "{company}"
-restaurant_id = "{restaurant}"
-login = "{login}"
-password = "secret:pizzeria.password"
-
-[[badges]]
-number = "1001"
-name = "Anna Berger"
-
-[[badges]]
-number = "9001"
-name = "Karl Koch"
-role = "kitchen"
-"#,
-            data = dir.join("data").display(),
-            company = support::liefersoft::COMPANY,
-            restaurant = support::liefersoft::RESTAURANT,
-            login = support::liefersoft::LOGIN,
-        ),
-    )
-    .unwrap();
-    config
-}
-
-fn with_config(config: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
 /// A row the vendor refused with a credential error parks at once; an admin discards one
 /// (asked twice) and retries another from the command line, and the kitchen's day list comes
 /// from the platform's list of all orders.
 #[test]
 fn parked_rows_are_retried_and_discarded_from_the_command_line() {
     let fake = support::liefersoft::LiefersoftFake::start();
-    let dir = temp_dir("parked");
-    let config = liefersoft_config(&dir, &fake.url());
-    let tomorrow = jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
-        .date()
-        .tomorrow()
-        .unwrap()
-        .to_string();
-    let order = |tag: &str| {
-        let out = with_config(
-            &config,
-            &[
-                "order", "--badge", "1001", "--date", &tomorrow, "--dish", "P1", "--json",
-            ],
-        );
-        assert!(out.status.success(), "{tag}: {}", stderr(&out));
-        json(&out)["id"].as_str().unwrap().to_string()
-    };
+    let k = support::kiosk::KioskDir::liefersoft(&fake.url());
+    let tomorrow = support::kiosk::tomorrow();
+    let order = |_tag: &str| k.order_tomorrow();
     // The menu (a file for Liefersoft) is cached by the first sync pass. Then the platform
     // refuses the kiosk's login: both orders park at once (a credential error).
-    assert!(with_config(&config, &["sync", "--once"]).status.success());
+    assert!(k.run(&["sync", "--once"]).status.success());
     fake.refuse_logins(true);
     let first = order("first");
     let second = order("second");
-    let status = json(&with_config(&config, &["status", "--json"]));
+    let status = json(&k.run(&["status", "--json"]));
     let parked = status["parked"].as_array().unwrap().clone();
     assert_eq!(parked.len(), 2, "{status}");
     let row_of = |id: &str| {
@@ -334,28 +246,28 @@ fn parked_rows_are_retried_and_discarded_from_the_command_line() {
     let (first_row, second_row) = (row_of(&first), row_of(&second));
 
     // Discarding asks for the row number twice.
-    let once = with_config(&config, &["discard", &first_row]);
+    let once = k.run(&["discard", &first_row]);
     assert_eq!(once.status.code(), Some(1));
     assert!(
         stderr(&once).contains(&format!("--confirm {first_row}")),
         "{}",
         stderr(&once)
     );
-    let wrong = with_config(&config, &["discard", &first_row, "--confirm", &second_row]);
+    let wrong = k.run(&["discard", &first_row, "--confirm", &second_row]);
     assert_eq!(wrong.status.code(), Some(1));
-    let done = with_config(&config, &["discard", &first_row, "--confirm", &first_row]);
+    let done = k.run(&["discard", &first_row, "--confirm", &first_row]);
     assert!(done.status.success(), "{}", stderr(&done));
-    let mine = with_config(&config, &["orders", "--badge", "1001", "--json"]);
+    let mine = k.run(&["orders", "--badge", "1001", "--json"]);
     assert_eq!(badge_order(&mine, &first)["state"], "rejected");
     assert!(fake.orders().is_empty(), "nothing reached the platform yet");
 
     // The credentials are fine again: a retry sends the second order, once.
     fake.refuse_logins(false);
-    let retried = with_config(&config, &["retry", &second_row]);
+    let retried = k.run(&["retry", &second_row]);
     assert!(retried.status.success(), "{}", stderr(&retried));
     let sent: Vec<String> = fake.orders().iter().map(|o| o.order_id.clone()).collect();
     assert_eq!(sent, vec![second.clone()]);
-    let again = with_config(&config, &["retry", &second_row]);
+    let again = k.run(&["retry", &second_row]);
     assert_eq!(again.status.code(), Some(1), "no longer parked");
     assert!(
         stderr(&again).contains("is not parked"),
@@ -371,11 +283,8 @@ fn parked_rows_are_retried_and_discarded_from_the_command_line() {
         "PROCESSING",
         &[("Pizza Margherita", 2, "8.5")],
     );
-    assert!(with_config(&config, &["sync", "--once"]).status.success());
-    let day = json(&with_config(
-        &config,
-        &["orders", "--date", &tomorrow, "--json"],
-    ));
+    assert!(k.run(&["sync", "--once"]).status.success());
+    let day = json(&k.run(&["orders", "--date", &tomorrow, "--json"]));
     assert_eq!(day["source"], "vendor", "{day}");
     assert_eq!(day["complete"], true);
     let names: Vec<&str> = day["orders"]

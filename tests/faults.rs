@@ -180,28 +180,19 @@ fn a_corrupt_file_is_salvaged_before_the_kiosk_takes_orders() {
     assert!(stdout(&k.run(&["status"])).contains("database: ok"));
 }
 
+/// faketime, or `None` with the reason printed (the test is then skipped, and says so).
 fn faketime() -> Option<&'static str> {
-    ["/usr/bin/faketime"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
+    let path = "/usr/bin/faketime";
+    if std::path::Path::new(path).exists() {
+        return Some(path);
+    }
+    eprintln!("SKIPPED: faketime is not installed (Debian package faketime); .ci/run installs it");
+    None
 }
 
-#[test]
-fn a_clock_from_the_future_does_not_stop_sending_for_good() {
-    let Some(faketime) = faketime() else {
-        eprintln!(
-            "SKIPPED: faketime is not installed (Debian package faketime); .ci/run installs it"
-        );
-        return;
-    };
-    let fake = LiefersoftFake::start();
-    let k = KioskDir::liefersoft(&fake.url());
-    assert!(k.run(&["sync", "--once"]).status.success());
-    let days_before = json(&k.run(&["menu", "--json"])).as_array().unwrap().len();
-
-    // One pass with the clock in 2099 (the system "synchronised" all the same).
-    let mut future = std::process::Command::new(faketime);
-    future
+/// One `sync --once` with the clock in 2099 (faketime), the kiosk's marker as it is.
+fn sync_in_2099(k: &KioskDir, faketime: &str) -> Output {
+    std::process::Command::new(faketime)
         .arg("2099-06-01 09:00:00")
         .arg(support::kiosk::bin())
         .arg("--config")
@@ -212,8 +203,23 @@ fn a_clock_from_the_future_does_not_stop_sending_for_good() {
             k.dir.path().join("timesync/synchronized"),
         )
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-        .env("RUST_LOG", "warn");
-    let out = future.output().unwrap();
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_clock_from_the_future_does_not_stop_sending_for_good() {
+    let Some(faketime) = faketime() else {
+        return;
+    };
+    let fake = LiefersoftFake::start();
+    let k = KioskDir::liefersoft(&fake.url());
+    assert!(k.run(&["sync", "--once"]).status.success());
+    let days_before = json(&k.run(&["menu", "--json"])).as_array().unwrap().len();
+
+    // One pass with the clock in 2099 (the system "synchronised" all the same).
+    let out = sync_in_2099(&k, faketime);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // Back at the real time: the floor from 2099 gives way to the synchronised clock.
@@ -232,9 +238,6 @@ fn a_clock_from_the_future_does_not_stop_sending_for_good() {
 #[test]
 fn without_the_systems_word_an_admin_accepts_the_clock() {
     let Some(faketime) = faketime() else {
-        eprintln!(
-            "SKIPPED: faketime is not installed (Debian package faketime); .ci/run installs it"
-        );
         return;
     };
     let fake = LiefersoftFake::start();
@@ -242,19 +245,7 @@ fn without_the_systems_word_an_admin_accepts_the_clock() {
     assert!(k.run(&["sync", "--once"]).status.success());
     // No time daemon at all: the kiosk cannot know, the floor holds.
     std::fs::remove_dir_all(k.dir.path().join("timesync")).unwrap();
-    let out = std::process::Command::new(faketime)
-        .arg("2099-06-01 09:00:00")
-        .arg(support::kiosk::bin())
-        .arg("--config")
-        .arg(&k.config)
-        .args(["sync", "--once"])
-        .env(
-            "KIOSK_CLOCK_SYNCED_FILE",
-            k.dir.path().join("timesync/synchronized"),
-        )
-        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-        .output()
-        .unwrap();
+    let out = sync_in_2099(&k, faketime);
     assert!(out.status.success(), "{}", stderr(&out));
     let id = k.order_tomorrow();
     assert!(k.run(&["sync", "--once"]).status.success());
@@ -282,9 +273,19 @@ fn a_pass_stopped_by_a_database_error_exits_3_and_sends_later() {
     .unwrap();
     k.set_synced(true);
     let out = k.run(&["sync", "--once", "--json"]);
-    assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(json(&out)["store_error"].is_string());
-    assert!(stderr(&out).contains("the pass stopped early"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the pass stopped early"),
+        "{}",
+        stderr(&out)
+    );
     assert!(k.moved_aside().is_empty());
 
     db.execute_batch("DROP TRIGGER no_writes;").unwrap();

@@ -260,15 +260,38 @@ fn refuse_newer(found: u32) -> Result<()> {
 
 /// Pragmas are set outside any transaction (SQLite ignores some inside one).
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
-    // journal_mode answers with a row, so it is read, not just executed.
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode = wal_mode(conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         log::warn!("database journal mode is {mode}, not WAL");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
+}
+
+/// How long a statement waits for another connection's lock before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Switches the file to WAL (a no-op once it is). Switching from another journal mode needs
+/// the file to itself, and SQLite answers SQLITE_BUSY at once there instead of waiting in the
+/// busy handler, so two processes opening an old file together retry here for as long as the
+/// busy timeout would have waited.
+fn wal_mode(conn: &Connection) -> Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        // journal_mode answers with a row, so it is read, not just executed.
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+            // (Where the busy handler did wait, the time is up at once.)
+            Err(e)
+                if started.elapsed() < BUSY_TIMEOUT
+                    && e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
+            {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// Left next to the database when the worker's full check failed.

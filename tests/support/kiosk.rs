@@ -19,8 +19,9 @@ pub struct KioskDir {
 }
 
 impl KioskDir {
-    /// A kiosk for one Liefersoft venue at `url`, with badges 1001 (employee) and 9999
-    /// (admin), a file menu with dish `P1` every day, and its clock synchronised.
+    /// A kiosk for one Liefersoft venue at `url`, with badges 1001 (employee), 9001 (kitchen:
+    /// so the platform's full order list is fetched) and 9999 (admin), a file menu with dish
+    /// `P1` every day, and its clock synchronised.
     pub fn liefersoft(url: &str) -> KioskDir {
         let dir = tempfile::Builder::new().prefix("ck-bb-").tempdir().unwrap();
         let root = dir.path();
@@ -64,6 +65,11 @@ password = "secret:pizzeria.password"
 [[badges]]
 number = "1001"
 name = "Anna Berger"
+
+[[badges]]
+number = "9001"
+name = "Karl Koch"
+role = "kitchen"
 
 [[badges]]
 number = "9999"
