@@ -134,8 +134,7 @@ impl App {
 
     /// Stops the worker and waits for it (the outbox keeps whatever was not sent).
     pub fn shutdown(self) {
-        self.worker.handle.shutdown();
-        let _ = self.worker.thread.join();
+        self.worker.stop();
     }
 }
 
@@ -328,8 +327,7 @@ struct Running {
 
 impl Running {
     fn shutdown(self) {
-        self.worker.handle.shutdown();
-        let _ = self.worker.thread.join();
+        self.worker.stop();
     }
 }
 
@@ -362,8 +360,7 @@ fn open_kiosk_screen(
             _lock: lock,
         }),
         Err(e) => {
-            worker.handle.shutdown();
-            let _ = worker.thread.join();
+            worker.stop();
             Err(e)
         }
     }

@@ -230,7 +230,7 @@ impl Store {
 
     /// Size of the database file and its WAL, in bytes.
     pub fn size_bytes(&self) -> u64 {
-        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        let wal = side(&self.path, "-wal");
         [self.path.as_path(), wal.as_path()]
             .iter()
             .filter_map(|p| std::fs::metadata(p).ok())
@@ -296,7 +296,12 @@ fn wal_mode(conn: &Connection) -> Result<String> {
 
 /// Left next to the database when the worker's full check failed.
 fn check_failed_marker(path: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.check-failed", path.display()))
+    side(path, ".check-failed")
+}
+
+/// A file beside the database: its WAL (`-wal`), a marker, a salvage copy (`.fresh`, …).
+pub(crate) fn side(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
 }
 
 /// Unix seconds ↔ Timestamp, the one time format in the database.

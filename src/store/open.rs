@@ -74,7 +74,7 @@ pub fn advice(e: &StoreError) -> &'static str {
 
 /// The fresh file built beside `path` during a salvage.
 fn fresh_path(path: &Path) -> PathBuf {
-    salvage::side(path, ".fresh")
+    super::side(path, ".fresh")
 }
 
 /// Finishes a swap that a crash interrupted: a `.fresh` file with no database next to it is
@@ -97,7 +97,7 @@ pub fn finish_interrupted_swap(path: &Path) -> std::io::Result<()> {
 /// Replaces the corrupt file at `path`: builds a fresh store with the old file's unsettled
 /// orders, moves the old file aside (never deletes it) and puts the fresh one in its place.
 pub fn salvage_and_replace(path: &Path, reason: &str) -> Result<SalvageRecord, StoreError> {
-    let copy = salvage::side(path, ".salvage");
+    let copy = super::side(path, ".salvage");
     let fresh = fresh_path(path);
     salvage::remove_with_sides(&copy);
     salvage::remove_with_sides(&fresh);
@@ -164,9 +164,9 @@ fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
     let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
     std::fs::rename(path, &aside)?;
     for suffix in ["-wal", "-shm"] {
-        let side = salvage::side(path, suffix);
+        let side = super::side(path, suffix);
         if side.exists() {
-            let _ = std::fs::rename(&side, salvage::side(&aside, suffix));
+            let _ = std::fs::rename(&side, super::side(&aside, suffix));
         }
     }
     Ok(aside)

@@ -6,6 +6,7 @@
 //! is skipped and counted — and written into the fresh file before the kiosk takes orders.
 //! Menus are not carried: the worker fetches them again.
 
+use super::side;
 use crate::domain::OrderState;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
@@ -296,8 +297,4 @@ pub fn remove_with_sides(path: &Path) {
     for p in [path.to_path_buf(), side(path, "-wal"), side(path, "-shm")] {
         let _ = std::fs::remove_file(p);
     }
-}
-
-pub fn side(path: &Path, suffix: &str) -> PathBuf {
-    PathBuf::from(format!("{}{suffix}", path.display()))
 }

@@ -97,6 +97,12 @@ impl Worker {
             thread,
         })
     }
+
+    /// Stops the worker and waits for it (the outbox keeps whatever was not sent).
+    pub fn stop(self) {
+        self.handle.shutdown();
+        let _ = self.thread.join();
+    }
 }
 
 fn run(mut engine: Engine, clock: Arc<dyn Clock>, connect: ConnectVendors, rx: Receiver<Msg>) {

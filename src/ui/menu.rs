@@ -144,6 +144,12 @@ impl Menu {
             st.selected = index.min(st.menu.len() - 1);
             (st.menu[st.selected].dishes.clone(), st.selected)
         };
+        self.show_dishes(&dishes);
+        self.ctx.with_api(|api| api.set_selected_day(idx as i32));
+    }
+
+    /// The selected day's dishes in the kiosk's language and currency.
+    fn show_dishes(&self, dishes: &[crate::domain::Article]) {
         let (currency, lang) = self.ctx.currency_lang();
         set_rows(
             &self.dishes,
@@ -152,7 +158,6 @@ impl Menu {
                 .map(|a| models::dish(a, &currency, lang))
                 .collect(),
         );
-        self.ctx.with_api(|api| api.set_selected_day(idx as i32));
     }
 
     fn dish_tapped(&self, id: &str) {
@@ -315,14 +320,7 @@ impl Menu {
         };
         self.tick_countdowns();
         // The dishes may have changed (portions, sold out).
-        let (currency, lang) = self.ctx.currency_lang();
-        set_rows(
-            &self.dishes,
-            dishes
-                .iter()
-                .map(|a| models::dish(a, &currency, lang))
-                .collect(),
-        );
+        self.show_dishes(&dishes);
     }
 
     pub fn reload_orders(&self) {
