@@ -31,9 +31,11 @@ fn main() -> ExitCode {
     }
     let started = Instant::now();
     let config = config::demo(dir.clone());
-    let result = app::open_store(&config).and_then(|(mut store, _)| {
-        bench_data::fill(&mut store, &config, Timestamp::now(), &set).map_err(|e| e.to_string())
-    });
+    let result = app::open_store(&config, &canteen_kiosk::domain::SystemClock::new()).and_then(
+        |(mut store, _)| {
+            bench_data::fill(&mut store, &config, Timestamp::now(), &set).map_err(|e| e.to_string())
+        },
+    );
     match result {
         Ok(f) => {
             println!(

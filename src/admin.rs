@@ -48,7 +48,11 @@ impl fmt::Display for AdminError {
             AdminError::WrongVendor { venue, vendor } => {
                 write!(f, "venue {venue:?} is not a {vendor} venue")
             }
-            AdminError::NotInRoster(b) => write!(f, "badge {b} is not in the roster"),
+            AdminError::NotInRoster(b) => write!(
+                f,
+                "badge {} is not in the roster",
+                crate::domain::masked_badge(b)
+            ),
             AdminError::NoEmail(e) => write!(f, "{e}"),
             AdminError::NoSecretsFile => {
                 f.write_str("the config names no secrets_file to store the token in")
@@ -110,7 +114,10 @@ pub fn bessa_login(
             error,
         }
     })?;
-    log::info!("bessa-login: stored the token of badge {badge_no} as {name}");
+    log::info!(
+        "bessa-login: stored the Bessa token of badge {}",
+        crate::domain::masked_badge(badge_no)
+    );
     println!(
         "stored the Bessa token of {} as {name} in {}",
         badge.name,

@@ -5,7 +5,7 @@
 use crate::config::{self, Config, ConfigReport, VendorSettings};
 use crate::domain::Clock;
 use crate::instance::{self, Claim, InstanceLock, Request};
-use crate::kiosk::Kiosk;
+use crate::kiosk::{Kiosk, Waker};
 use crate::start_time::ms_since_start;
 use crate::store::{self, OpenReport, Store};
 use crate::sync::{Engine, Listeners, SharedStatus, StepReport, Worker, WorkerHandle};
@@ -38,8 +38,10 @@ pub fn db_path(config: &Config) -> PathBuf {
     config.kiosk.data_dir.join(store::FILE_NAME)
 }
 
-/// Opens the store once (integrity check, migrations, roster), logging what happened.
-pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
+/// Opens the store once (integrity check, migrations, roster, the menu files of the config),
+/// logging what happened. Every command and the kiosk open it so: the config's badges and
+/// menu files are in the store before anything reads it.
+pub fn open_store(config: &Config, clock: &dyn Clock) -> Result<(Store, OpenReport), String> {
     let path = db_path(config);
     log::debug!("opening the store after {} ms", ms_since_start());
     let (mut store, report) =
@@ -53,6 +55,7 @@ pub fn open_store(config: &Config) -> Result<(Store, OpenReport), String> {
     store
         .sync_employees(&config.badges)
         .map_err(|e| e.to_string())?;
+    crate::sync::import_menu_files(&mut store, config, clock.now()).map_err(|e| e.to_string())?;
     log::info!(
         "store {} opened and checked after {} ms",
         path.display(),
@@ -100,7 +103,7 @@ impl App {
             Claim::Ours(lock) => lock,
             Claim::Held { pid } => return Err(already_running(&config, pid)),
         };
-        let (store, open_report) = open_store(&config)?;
+        let (store, open_report) = open_store(&config, clock.as_ref())?;
         let listeners = Listeners::default();
         let status = SharedStatus::default();
         let worker_store = Store::connect(store.path()).map_err(|e| e.to_string())?;
@@ -115,7 +118,7 @@ impl App {
         let worker = Worker::spawn(engine, clock.clone(), Box::new(connect_vendors))
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         log::debug!("sync worker started after {} ms", ms_since_start());
-        start_webhook_listeners(&config, &worker.handle);
+        start_webhook_listeners(&config, store.path(), &clock, &worker.handle);
         if let Err(e) = lock.listen(worker.handle.clone()) {
             log::error!("control socket unavailable ({e}): CLI commands cannot wake this kiosk");
         }
@@ -177,8 +180,8 @@ pub fn pass_for_cli(config: &Arc<Config>, wait: bool) -> Result<PassBy, String> 
     let dir = &config.kiosk.data_dir;
     match instance::claim(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         Claim::Ours(_lock) => {
-            let (store, _) = open_store(config)?;
             let clock: Arc<dyn Clock> = Arc::new(crate::domain::SystemClock::new());
+            let (store, _) = open_store(config, clock.as_ref())?;
             let mut engine = Engine::new(config.clone(), store, clock, connect_vendors(config));
             Ok(PassBy::ThisProcess(engine.step()))
         }
@@ -223,18 +226,38 @@ pub fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts a webhook receiver for each Liefersoft venue that has one: verified events go to
-/// the worker, which applies them like a status poll. A listener that cannot start is logged
-/// (the kiosk still works by polling).
-fn start_webhook_listeners(config: &Config, worker: &WorkerHandle) {
+/// Starts a webhook receiver for each Liefersoft venue that has one: verified events are kept
+/// in the store (on a connection of the receiver's own) before they are acknowledged, and the
+/// worker is woken to apply them. A listener that cannot start is logged (the kiosk still
+/// works by polling).
+fn start_webhook_listeners(
+    config: &Config,
+    db: &Path,
+    clock: &Arc<dyn Clock>,
+    worker: &WorkerHandle,
+) {
     for venue in &config.venues {
         let VendorSettings::Liefersoft(s) = &venue.vendor else {
             continue;
         };
         let Some(hook) = &s.webhook else { continue };
+        let store = match Store::connect(db) {
+            Ok(store) => store,
+            Err(e) => {
+                log::error!(
+                    "webhook receiver of {} not started: {e}; orders are polled instead",
+                    venue.key
+                );
+                continue;
+            }
+        };
+        let keeper = crate::vendors::webhook::StoreKeeper {
+            store,
+            venue: venue.key.clone(),
+            clock: clock.clone(),
+        };
         let handle = worker.clone();
-        let key = venue.key.clone();
-        match crate::vendors::webhook::serve(hook, move |update| handle.push_update(&key, update)) {
+        match crate::vendors::webhook::serve(hook, keeper, move || Waker::wake(&handle)) {
             Ok(_) => log::info!(
                 "webhook receiver of {} listening on {}",
                 venue.key,

@@ -15,6 +15,7 @@ pub mod config;
 pub mod domain;
 pub mod instance;
 pub mod kiosk;
+pub mod logging;
 pub mod reload;
 pub mod serve;
 pub mod start_time;

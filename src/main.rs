@@ -11,6 +11,6 @@ fn main() -> std::process::ExitCode {
         signal_hook::consts::SIGXFSZ,
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    canteen_kiosk::logging::init();
     cli::run()
 }

@@ -1266,9 +1266,14 @@ fn duplicate_badge_numbers_across_csv_and_inline() {
         "badges.csv",
         Some(2),
         "number",
-        &["1001 is listed twice", "first at", "kiosk.toml:14"],
+        &[
+            "badge number ••1 is listed twice",
+            "first at",
+            "kiosk.toml:14",
+        ],
     );
     assert!(p.message.contains("must be unique"));
+    assert!(!p.message.contains("1001"), "{}", p.message);
 }
 
 #[test]

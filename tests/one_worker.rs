@@ -4,40 +4,10 @@
 
 mod support;
 
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
-use support::kiosk::{KioskDir, json, stderr};
+use std::time::Duration;
+use support::kiosk::{KioskDir, json, stderr, within};
 use support::liefersoft::LiefersoftFake;
 use support::server::{Fault, Reply};
-
-/// Starts `serve` and waits until its control socket is there (the kiosk is up).
-fn serve(k: &KioskDir) -> Child {
-    let child = k
-        .command(&["serve"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let socket = k.data_dir().join("kiosk.sock");
-    let until = Instant::now() + Duration::from_secs(20);
-    while !socket.exists() {
-        assert!(Instant::now() < until, "the kiosk did not come up");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child
-}
-
-/// Waits until `done` holds, up to `limit`; returns how long it took.
-fn within(limit: Duration, done: impl Fn() -> bool) -> Option<Duration> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return Some(start.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    None
-}
 
 fn received(fake: &LiefersoftFake, id: &str) -> usize {
     fake.orders().iter().filter(|o| o.order_id == id).count()
@@ -49,7 +19,7 @@ fn cli_commands_wake_the_running_kiosk_and_never_talk_to_the_vendor() {
     let k = KioskDir::liefersoft(&fake.url());
     assert!(k.run(&["sync", "--once"]).status.success());
     let logins_before = fake.logins();
-    let mut kiosk = serve(&k);
+    let mut kiosk = k.serve();
     std::thread::sleep(Duration::from_millis(500));
 
     // Read-only commands start no worker: not one request reaches the platform.
@@ -90,8 +60,7 @@ fn cli_commands_wake_the_running_kiosk_and_never_talk_to_the_vendor() {
         stderr(&second)
     );
 
-    let _ = kiosk.kill();
-    let _ = kiosk.wait();
+    kiosk.kill_9();
     assert_eq!(received(&fake, &id), 1);
 }
 
@@ -100,7 +69,7 @@ fn a_kiosk_killed_mid_send_sends_each_order_once_after_restart() {
     let fake = LiefersoftFake::start();
     let k = KioskDir::liefersoft(&fake.url());
     assert!(k.run(&["sync", "--once"]).status.success());
-    let mut kiosk = serve(&k);
+    let mut kiosk = k.serve();
     // The platform takes the order, then keeps the kiosk waiting for its answer: the kiosk
     // is killed while the send is in flight.
     fake.inject(Fault::after(
@@ -110,11 +79,10 @@ fn a_kiosk_killed_mid_send_sends_each_order_once_after_restart() {
     ));
     let first = k.order_tomorrow();
     assert!(within(Duration::from_secs(3), || received(&fake, &first) == 1).is_some());
-    kiosk.kill().unwrap();
-    kiosk.wait().unwrap();
+    kiosk.kill_9();
     let second = k.order_tomorrow();
 
-    let mut kiosk = serve(&k);
+    let mut kiosk = k.serve();
     let both = within(Duration::from_secs(10), || received(&fake, &second) == 1);
     assert!(
         both.is_some(),
@@ -136,6 +104,5 @@ fn a_kiosk_killed_mid_send_sends_each_order_once_after_restart() {
     };
     assert_eq!(state(&first).as_deref(), Some("sent"), "{mine}");
     assert_eq!(state(&second).as_deref(), Some("sent"), "{mine}");
-    kiosk.kill().unwrap();
-    let _ = kiosk.wait();
+    kiosk.kill_9();
 }

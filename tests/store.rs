@@ -111,6 +111,11 @@ fn an_old_file_is_upgraded_and_keeps_its_rows(version: u32) {
     if version >= 2 {
         the_mornings_history_is_there(&store);
     }
+    if version >= 4 {
+        let day = "2026-11-23".parse().unwrap();
+        let list = store.day_list("demo", day).unwrap().unwrap();
+        assert_eq!(list.orders.len(), 2, "the platform's list of the day");
+    }
     every_table_takes_new_rows(&mut store);
 }
 
@@ -231,6 +236,12 @@ fn every_table_takes_new_rows(store: &mut Store) {
             .orders
             .is_empty()
     );
+    let at = ts("2026-11-22T09:00:00Z");
+    assert!(store.keep_webhook_event("demo", "ev-1", "{}", at).unwrap());
+    store
+        .save_poll_times("status", &[("o-sent".into(), Some(at))])
+        .unwrap();
+    assert_eq!(store.poll_times("status").unwrap()["o-sent"], at);
 }
 
 #[test]
@@ -248,6 +259,11 @@ fn a_file_of_schema_version_3_is_upgraded_and_keeps_its_rows() {
     an_old_file_is_upgraded_and_keeps_its_rows(3);
 }
 
+#[test]
+fn a_file_of_schema_version_4_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(4);
+}
+
 /// A new migration step makes the version before it old: it needs a fixture and a test.
 #[test]
 fn every_old_schema_version_has_a_fixture() {
@@ -259,7 +275,7 @@ fn every_old_schema_version_has_a_fixture() {
     }
     assert_eq!(
         schema::CURRENT_VERSION,
-        4,
+        5,
         "add the test of the new fixture above"
     );
 }
@@ -599,4 +615,83 @@ fn a_problem_only_the_full_check_sees_is_acted_on_at_the_next_start() {
     let (aside, _) = report.moved_aside.expect("moved aside at the next start");
     assert!(aside.exists());
     assert!(!PathBuf::from(format!("{}.check-failed", path.display())).exists());
+}
+
+/// A kept webhook event: once per (venue, event id), whoever delivers it again and whenever;
+/// listed until applied; its id remembered after it is applied, until pruned.
+#[test]
+fn webhook_events_are_kept_once_applied_in_order_and_pruned_when_old() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    let t0 = ts("2026-11-22T09:00:00Z");
+    let t1 = ts("2026-11-22T09:01:00Z");
+    assert!(store.keep_webhook_event("ls", "ev-1", "first", t0).unwrap());
+    assert!(
+        store
+            .keep_webhook_event("ls", "ev-2", "second", t1)
+            .unwrap()
+    );
+    assert!(!store.keep_webhook_event("ls", "ev-1", "again", t1).unwrap());
+    assert!(
+        store
+            .keep_webhook_event("other", "ev-1", "theirs", t1)
+            .unwrap()
+    );
+    // A second connection (the worker's) sees what the receiver's kept.
+    let worker = Store::connect(&path).unwrap();
+    let to_apply = worker.webhook_events_to_apply(10).unwrap();
+    let seen: Vec<(&str, &str, &str)> = to_apply
+        .iter()
+        .map(|e| (e.venue.as_str(), e.event_id.as_str(), e.body.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ls", "ev-1", "first"),
+            ("ls", "ev-2", "second"),
+            ("other", "ev-1", "theirs")
+        ]
+    );
+    worker
+        .webhook_event_applied("ls", "ev-1", "applied", t1)
+        .unwrap();
+    assert_eq!(worker.webhook_events_to_apply(10).unwrap().len(), 2);
+    assert!(
+        !store.keep_webhook_event("ls", "ev-1", "later", t1).unwrap(),
+        "still seen"
+    );
+    // Only applied events are pruned; an unapplied one is a promise kept.
+    assert_eq!(
+        worker
+            .prune_webhook_events(ts("2026-12-31T00:00:00Z"))
+            .unwrap(),
+        1
+    );
+    assert_eq!(worker.webhook_events_to_apply(10).unwrap().len(), 2);
+}
+
+/// Poll times: written in one go, read back by another connection, forgotten on request.
+#[test]
+fn poll_times_are_kept_and_forgotten() {
+    let (_dir, path) = temp_db();
+    let (mut store, _) = Store::open(&path).unwrap();
+    let at = ts("2026-11-22T09:00:00Z");
+    store
+        .save_poll_times(
+            "status",
+            &[("o1".into(), Some(at)), ("o2".into(), Some(at))],
+        )
+        .unwrap();
+    store
+        .save_poll_times("list", &[("demo".into(), Some(at))])
+        .unwrap();
+    store
+        .save_poll_times("status", &[("o1".into(), None)])
+        .unwrap();
+    let other = Store::connect(&path).unwrap();
+    let status = other.poll_times("status").unwrap();
+    assert_eq!(status.len(), 1);
+    assert_eq!(status["o2"], at);
+    assert_eq!(other.poll_times("list").unwrap()["demo"], at);
+    assert!(other.poll_times("bulk").unwrap().is_empty());
 }

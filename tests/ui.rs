@@ -893,6 +893,33 @@ fn kitchen_mode_shows_the_kitchen_without_a_badge() {
     assert_eq!(f.api().get_screen(), Screen::Kitchen);
 }
 
+/// An order whose outbox row is parked still says "queued" in the store; the employee's list
+/// and the kitchen show it as parked, with the row's error as the reason.
+#[test]
+fn a_parked_order_is_shown_as_parked_not_as_queued() {
+    let mut f = Fixture::new("parked-order");
+    f.badge_in();
+    f.tap(&f.dish_name(0));
+    f.tap("Order now");
+    let order = f.api().get_sheet_order().id.to_string();
+    f.tap("Done");
+    f.park(&order, "POST newOrder: Order Mesa answered 403");
+    assert_eq!(f.orders_of("1001")[0].state, OrderState::Queued);
+    f.tap("My orders");
+    let row = f.api().get_orders().row_data(0).unwrap();
+    assert_eq!(row.status, OrderStatus::Parked);
+    assert_eq!(row.reason, "POST newOrder: Order Mesa answered 403");
+    assert!(f.find("Not sent: waiting for an admin").is_some());
+    assert!(f.find("Saved — will be sent").is_none());
+    f.tap("Log out");
+
+    f.type_keys("9001\n");
+    let pickups = f.pickups();
+    assert_eq!(pickups.len(), 1, "{pickups:?}");
+    assert_eq!(pickups[0].1, OrderStatus::Parked);
+    assert!(f.find("Held for an admin").is_some());
+}
+
 #[test]
 fn admin_sees_a_parked_row_and_retry_makes_it_pending() {
     let mut f = Fixture::new("admin-retry");

@@ -6,10 +6,11 @@ mod support;
 use canteen_kiosk::config::{Secret, VendorSettings, WebhookSettings};
 use canteen_kiosk::domain::{Clock, ManualClock, Money, Order, OrderState};
 use canteen_kiosk::serve::{Limits, Server};
+use canteen_kiosk::store::Store;
 use canteen_kiosk::vendors::http::Http;
 use canteen_kiosk::vendors::liefersoft::{self, LiefersoftVendor};
-use canteen_kiosk::vendors::webhook::{self, RecentEvents};
-use canteen_kiosk::vendors::{RemoteState, RemoteUpdate, Vendor, VendorError};
+use canteen_kiosk::vendors::webhook;
+use canteen_kiosk::vendors::{Claimed, RemoteState, RemoteUpdate, Vendor, VendorError};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use std::io::{Read, Write};
@@ -263,14 +264,17 @@ fn a_lost_create_is_found_by_its_ref_id() {
     let mut v = vendor(&fake, &c);
     let o = ls_order(KIOSK_ID);
     assert_eq!(
-        v.find_order(&o, &michael()).unwrap(),
+        v.find_order(&o, &michael(), &Claimed::new()).unwrap(),
         None,
         "404 means: not there"
     );
     fake.inject(Fault::after("POST", "/orders", Reply::Drop));
     let err = v.place_order(&o, &michael()).unwrap_err();
     assert!(err.may_have_arrived(), "{err:?}");
-    let found = v.find_order(&o, &michael()).unwrap().unwrap();
+    let found = v
+        .find_order(&o, &michael(), &Claimed::new())
+        .unwrap()
+        .unwrap();
     assert_eq!(found.vendor_ref, Some(fake.orders()[0].id.clone()));
     assert_eq!(
         (found.state, found.raw_status.as_str()),
@@ -528,30 +532,54 @@ fn post_raw(
         .unwrap_or(0)
 }
 
-#[test]
-fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
+/// A receiver of venue "ls" that keeps events in a real store file; `kept` hears of each new
+/// one. Returns the address and a second connection to the store, to look at what was kept.
+fn receiver(dir: &std::path::Path) -> (std::net::SocketAddr, Store, mpsc::Receiver<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let (tx, rx) = mpsc::channel::<RemoteUpdate>();
-    let secret = Secret::new(WEBHOOK_EXAMPLE_SECRET);
+    let path = dir.join("kiosk.sqlite3");
+    let (store, _) = Store::open(&path).unwrap();
+    let keeper = webhook::StoreKeeper {
+        store: Store::connect(&path).unwrap(),
+        venue: "ls".into(),
+        clock: Arc::new(clock()),
+    };
+    let (tx, kept) = mpsc::channel::<()>();
     let tx = std::sync::Mutex::new(tx);
     let routes = webhook::router(
         &["/liefersoft".to_string()],
-        secret.clone(),
-        Box::new(RecentEvents::new(1000)),
-        move |u| {
-            tx.lock().unwrap().send(u).unwrap();
-        },
+        Secret::new(WEBHOOK_EXAMPLE_SECRET),
+        Box::new(keeper),
+        move || tx.lock().unwrap().send(()).unwrap(),
     );
     Server::start(listener, routes, Limits::default()).unwrap();
+    (addr, store, kept)
+}
+
+/// The updates the kept events mean, oldest first.
+fn kept_updates(store: &Store) -> Vec<RemoteUpdate> {
+    store
+        .webhook_events_to_apply(100)
+        .unwrap()
+        .iter()
+        .map(|e| webhook::event_update(&webhook::parse_event(e.body.as_bytes()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
+    let dir = temp_dir("webhook-listener");
+    let (addr, store, kept) = receiver(&dir);
+    let secret = Secret::new(WEBHOOK_EXAMPLE_SECRET);
 
     assert_eq!(
         post_event(addr, WEBHOOK_EXAMPLE, Some(WEBHOOK_EXAMPLE_SIGNATURE)),
         200
     );
-    let u = rx.recv_timeout(Duration::from_secs(1)).unwrap();
+    kept.recv_timeout(Duration::from_secs(1)).unwrap();
+    let u = &kept_updates(&store)[0];
     assert_eq!(
-        (u.order_id.as_deref(), u.remote.state),
+        (u.order_id.as_deref(), u.remote.state.clone()),
         (Some("123-444"), RemoteState::Confirmed)
     );
     // Liefersoft retries: the same event again is acknowledged and dropped.
@@ -581,26 +609,51 @@ fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
         .replace("ORDER_CONFIRMED", "ORDER_PROCESSED");
     let sig = webhook::sign(&secret, processed.as_bytes());
     assert_eq!(post_event(addr, processed.as_bytes(), Some(&sig)), 200);
-    let u = rx.recv_timeout(Duration::from_secs(1)).unwrap();
-    assert_eq!(u.remote.state, RemoteState::Done);
-    assert!(rx.try_recv().is_err(), "exactly two updates");
+    kept.recv_timeout(Duration::from_secs(1)).unwrap();
+    let states: Vec<RemoteState> = kept_updates(&store)
+        .iter()
+        .map(|u| u.remote.state.clone())
+        .collect();
+    assert_eq!(
+        states,
+        [RemoteState::Confirmed, RemoteState::Done],
+        "exactly two kept"
+    );
+    assert!(kept.try_recv().is_err(), "the repeat woke nobody");
+}
+
+/// An event that cannot be kept (the store refuses writes) is answered 503, so the platform
+/// sends it again; once the store takes it, the repeat is kept and answered 200.
+#[test]
+fn an_event_that_cannot_be_kept_is_not_acknowledged() {
+    let dir = temp_dir("webhook-unkept");
+    let (addr, store, kept) = receiver(&dir);
+    let raw = rusqlite::Connection::open(store.path()).unwrap();
+    raw.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON webhook_events
+         BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+    )
+    .unwrap();
+    assert_eq!(
+        post_event(addr, WEBHOOK_EXAMPLE, Some(WEBHOOK_EXAMPLE_SIGNATURE)),
+        503
+    );
+    assert!(kept.try_recv().is_err());
+    raw.execute_batch("DROP TRIGGER refuse").unwrap();
+    assert_eq!(
+        post_event(addr, WEBHOOK_EXAMPLE, Some(WEBHOOK_EXAMPLE_SIGNATURE)),
+        200
+    );
+    kept.recv_timeout(Duration::from_secs(1)).unwrap();
+    assert_eq!(kept_updates(&store).len(), 1);
 }
 
 /// The receiver serves several connections at once: a client trickling its request does
 /// not hold up a signed event on another connection.
 #[test]
 fn a_slow_client_does_not_hold_up_a_signed_event() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = mpsc::channel::<RemoteUpdate>();
-    let tx = std::sync::Mutex::new(tx);
-    let routes = webhook::router(
-        &["/liefersoft".to_string()],
-        Secret::new(WEBHOOK_EXAMPLE_SECRET),
-        Box::new(RecentEvents::new(10)),
-        move |u| tx.lock().unwrap().send(u).unwrap(),
-    );
-    Server::start(listener, routes, Limits::default()).unwrap();
+    let dir = temp_dir("webhook-slow");
+    let (addr, _store, kept) = receiver(&dir);
     let mut slow = TcpStream::connect(addr).unwrap();
     slow.write_all(b"POST /liefersoft HTTP/1.1\r\nHost: ki")
         .unwrap();
@@ -612,7 +665,7 @@ fn a_slow_client_does_not_hold_up_a_signed_event() {
         200
     );
     assert!(started.elapsed() < Duration::from_millis(500));
-    assert!(rx.recv_timeout(Duration::from_secs(1)).is_ok());
+    assert!(kept.recv_timeout(Duration::from_secs(1)).is_ok());
     drop(slow);
 }
 

@@ -5,8 +5,8 @@ mod support;
 use canteen_kiosk::config::{OrderMesaSettings, VendorSettings};
 use canteen_kiosk::domain::{Clock, CutoffRules, ManualClock, Order, OrderState};
 use canteen_kiosk::vendors::http::Http;
-use canteen_kiosk::vendors::order_mesa::OrderMesaVendor;
-use canteen_kiosk::vendors::{RemoteState, Vendor, VendorError};
+use canteen_kiosk::vendors::order_mesa::{ORDERS_PER_PASS, OrderMesaVendor};
+use canteen_kiosk::vendors::{Claimed, RemoteState, Vendor, VendorError};
 use jiff::SignedDuration;
 use serde_json::json;
 use std::sync::Arc;
@@ -136,7 +136,7 @@ fn a_resend_is_the_same_order_and_find_order_says_resend() {
     let err = v.place_order(&o, &michael()).unwrap_err();
     assert!(err.may_have_arrived(), "{err:?}");
     // No lookup: resending the same data.id is the documented reconciliation.
-    assert_eq!(v.find_order(&o, &michael()).unwrap(), None);
+    assert_eq!(v.find_order(&o, &michael(), &Claimed::new()).unwrap(), None);
     v.place_order(&o, &michael()).unwrap();
     assert_eq!(fake.order_ids(), vec![O1.to_string()]);
     let bodies = fake.state.lock().unwrap().bodies.clone();
@@ -149,7 +149,7 @@ fn a_resend_is_the_same_order_and_find_order_says_resend() {
     // An id that is not the kiosk's UUID could be a second order: not resent blindly.
     let odd = mesa_order("legacy-7");
     assert!(matches!(
-        v.find_order(&odd, &michael()),
+        v.find_order(&odd, &michael(), &Claimed::new()),
         Err(VendorError::Unsupported(_))
     ));
 }
@@ -186,8 +186,10 @@ fn documented_errors_are_classified() {
     let mut s = mesa_settings(&fake.url());
     s.new_order_path = "/order/newOrderS".into();
     let err = vendor_with(s).place_order(&o, &michael()).unwrap_err();
+    // The URL actually called: a wrong base URL answers the same 403 as a wrong path.
+    let called = format!("{}/order/newOrderS", fake.url());
     assert!(
-        matches!(err, VendorError::Config(ref m) if m.contains("/order/newOrderS") && m.contains("Missing Authentication Token")),
+        matches!(err, VendorError::Config(ref m) if m.contains(&called) && m.contains("Missing Authentication Token")),
         "{err}"
     );
     no_credential_in(&err);
@@ -252,11 +254,39 @@ fn timeouts_drops_and_truncated_answers_are_no_answer() {
     assert_eq!(fake.order_ids().len(), 1);
 }
 
+/// The hub received these orders (the kitchen can only cancel what it has).
+fn placed(v: &mut OrderMesaVendor, orders: &[Order]) {
+    for o in orders {
+        v.place_order(o, &michael()).unwrap();
+    }
+}
+
+fn cancelled_requests(fake: &OrderMesaFake) -> Vec<serde_json::Value> {
+    fake.server
+        .requests()
+        .iter()
+        .filter(|r| r.is("POST", "/order/cancelledItems"))
+        .map(|r| {
+            assert_eq!(r.header("x-api-key"), Some(CREDENTIAL));
+            r.json()
+        })
+        .collect()
+}
+
+fn query(key: &str) -> serde_json::Value {
+    json!({"integrationHubServiceId": "3fea8768-bbd9-454b-9e7b-40841e9a6812",
+           "orderKeyType": "ORDER_ID", "orderKey": [key]})
+}
+
+/// ORDER_ID keys: the items carry no order id (`tableCardNumber` is the table), so each order
+/// is asked on its own and the items of its answer are its own. The requests are interleaved:
+/// both get their 202, then their 208, then their 226.
 #[test]
-fn cancelled_items_are_polled_202_208_226_and_mapped_by_order_id() {
+fn cancelled_items_are_asked_per_order_202_208_226() {
     let fake = OrderMesaFake::start();
     let mut v = vendor(&fake);
     let (o1, o2) = (sent(mesa_order(O1)), sent(mesa_order(O2)));
+    placed(&mut v, &[o1.clone(), o2.clone()]);
     fake.cancel_item(O1, "2", "AERADO", "2026-02-13 09:10:00");
     let queued = mesa_order("5b0c0e55-1111-4a2b-9c3d-000000000003");
     let updates = v.poll_updates(&[o1, o2, queued]).unwrap();
@@ -268,43 +298,157 @@ fn cancelled_items_are_polled_202_208_226_and_mapped_by_order_id() {
         u.remote.reason.as_deref(),
         Some("AERADO cancelled by ALBINO at 2026-02-13 09:10:00: 55596;")
     );
+    let statuses = fake.state.lock().unwrap().answers.clone();
+    assert_eq!(statuses, [202, 202, 208, 208, 226, 226]);
+    assert_eq!(
+        cancelled_requests(&fake),
+        [O1, O2, O1, O2, O1, O2].map(query).to_vec()
+    );
+}
 
-    let reqs = fake.server.requests();
-    assert_eq!(reqs.len(), 3, "202, 208, then 226");
-    for r in &reqs {
-        assert!(r.is("POST", "/order/cancelledItems"));
-        assert_eq!(r.header("x-api-key"), Some(CREDENTIAL));
-        assert_eq!(
-            r.json(),
-            json!({"integrationHubServiceId": "3fea8768-bbd9-454b-9e7b-40841e9a6812",
-                   "orderKeyType": "ORDER_ID", "orderKey": [O1, O2]})
-        );
+/// The document's own 226 body, item fields exactly as the document has them (no order id,
+/// `tableCardNumber` "22" and "23"), answering the request for one order: both items are
+/// that order's.
+#[test]
+fn the_documents_226_answer_for_one_order_cancels_that_order() {
+    let fake = OrderMesaFake::start();
+    let mut v = vendor(&fake);
+    let document = r#"{
+	"success": true,
+	"error": null,
+	"integrationHubServiceId": "7056c970-cb11-400f-9d4f-9f30253f3b0b",
+	"orderKeyType": "TABLE",
+	"orderKey": [
+		"22",
+		"23"
+	],
+	"lastestUpdatedStatus": "2024-07-17 16:18:40",
+	"items": [
+		{
+			"id": "39735945",
+			"index": "5",
+			"name": "MARACUJA",
+			"externalCode": "58",
+			"quantity": 1,
+			"cancellationAgent": "ALBINO",
+			"cancellationDateTime": "2024-07-17 14:19:33",
+			"cancellationReason": " 55596;",
+			"tableCardNumber": "22",
+			"productionPoint": "NENHUM"
+		},
+		{
+			"id": "3973594011",
+			"index": "19",
+			"name": "MARACUJA",
+			"externalCode": "58",
+			"quantity": 1,
+			"cancellationAgent": "ALBINO",
+			"cancellationDateTime": "2024-07-17 16:04:27",
+			"cancellationReason": " 55596;",
+			"tableCardNumber": "23",
+			"productionPoint": "NENHUM"
+		}
+	]
+}"#;
+    fake.inject(Fault::instead(
+        "POST",
+        "/order/cancelledItems",
+        Reply::json(226, document),
+    ));
+    let updates = v.poll_updates(&[sent(mesa_order(O1))]).unwrap();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].order_id.as_deref(), Some(O1));
+    assert_eq!(updates[0].remote.state, RemoteState::KitchenCancelled);
+    assert_eq!(
+        updates[0].remote.reason.as_deref(),
+        Some(
+            "MARACUJA cancelled by ALBINO at 2024-07-17 14:19:33: 55596;; \
+             MARACUJA cancelled by ALBINO at 2024-07-17 16:04:27: 55596;"
+        )
+    );
+    assert_eq!(cancelled_requests(&fake), vec![query(O1)]);
+}
+
+/// A pass asks about at most ORDERS_PER_PASS orders; the next pass asks the others first.
+#[test]
+fn a_pass_asks_a_bounded_number_of_orders_taking_turns() {
+    let fake = OrderMesaFake::start();
+    let mut v = vendor(&fake);
+    let n = ORDERS_PER_PASS + 3;
+    let orders: Vec<Order> = (0..n)
+        .map(|i| sent(mesa_order(&format!("00000000-0000-4000-8000-{i:012}"))))
+        .collect();
+    placed(&mut v, &orders);
+    let last = orders[n - 1].id.clone();
+    fake.cancel_item(&last, "2", "AERADO", "2026-02-13 09:10:00");
+    assert!(v.poll_updates(&orders).unwrap().is_empty());
+    let asked = |fake: &OrderMesaFake, skip: usize| -> std::collections::BTreeSet<String> {
+        cancelled_requests(fake)
+            .iter()
+            .skip(skip)
+            .map(|q| q["orderKey"][0].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = asked(&fake, 0);
+    assert_eq!(first.len(), ORDERS_PER_PASS);
+    assert!(!first.contains(&last));
+    assert_eq!(
+        cancelled_requests(&fake).len(),
+        3 * ORDERS_PER_PASS,
+        "202, 208, 226 each"
+    );
+    let updates = v.poll_updates(&orders).unwrap();
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].order_id.as_deref(), Some(last.as_str()));
+    let second = asked(&fake, 3 * ORDERS_PER_PASS);
+    assert_eq!(second.len(), ORDERS_PER_PASS);
+    // The three not asked before come first this time.
+    for o in &orders[ORDERS_PER_PASS..] {
+        assert!(second.contains(&o.id), "{} not asked", o.id);
     }
 }
 
+/// TABLE keys: one request for the table; an item belongs to the one order with a line of
+/// its `externalCode` and at least its quantity. Where several orders fit, none is touched.
 #[test]
-fn table_keys_match_by_article_and_never_guess() {
+fn table_keys_match_by_code_and_quantity_and_never_guess() {
     let fake = OrderMesaFake::start();
     let mut s = mesa_settings(&fake.url());
     s.order_key_type = "TABLE".into();
     let mut v = vendor_with(s);
     let mut o1 = sent(mesa_order(O1));
-    o1.lines.truncate(1); // A FRANCESA only
+    o1.lines.truncate(1); // A FRANCESA ×2 only
     let mut o2 = sent(mesa_order(O2));
     o2.lines.remove(0); // AERADO only
-    fake.cancel_item("8", "2", "AERADO", "2026-02-13 09:10:00");
-    fake.cancel_item("8", "58", "MARACUJA", "2026-02-13 09:11:00");
-    let updates = v.poll_updates(&[o1.clone(), o2.clone()]).unwrap();
-    assert_eq!(updates.len(), 1);
-    assert_eq!(updates[0].order_id.as_deref(), Some(O2));
-    assert_eq!(fake.server.requests()[0].json()["orderKey"], json!(["8"]));
-    // Two orders with the cancelled dish: which one lost it is unknown, so neither is touched.
-    let both = sent(mesa_order("0d1c0e55-1111-4a2b-9c3d-000000000009"));
-    assert!(
-        v.poll_updates(&[both, sent(mesa_order(O2))])
-            .unwrap()
-            .is_empty()
+    let o3_id = "0d1c0e55-1111-4a2b-9c3d-000000000009";
+    let mut o3 = sent(mesa_order(o3_id));
+    o3.lines = vec![line("1", "A FRANCESA", 1, 6990, None)]; // A FRANCESA ×1
+    placed(&mut v, &[o1.clone(), o2.clone(), o3.clone()]);
+    fake.cancel_item(O2, "2", "AERADO", "2026-02-13 09:10:00");
+    // Not on any of the kiosk's orders: no one's.
+    fake.cancel_item(O1, "58", "MARACUJA", "2026-02-13 09:11:00");
+    // Two portions: only o1 has two.
+    fake.cancel_items(O1, "1", "A FRANCESA", 2, "2026-02-13 09:12:00");
+    let mut updates = v
+        .poll_updates(&[o1.clone(), o2.clone(), o3.clone()])
+        .unwrap();
+    updates.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+    let ids: Vec<_> = updates.iter().map(|u| u.order_id.as_deref()).collect();
+    assert_eq!(ids, [Some(O1), Some(O2)]);
+    assert_eq!(
+        cancelled_requests(&fake)[0]["orderKey"],
+        json!(["8"]),
+        "the table"
     );
+
+    // One portion of A FRANCESA: both o1 and o3 have it, which one lost it is unknown.
+    let fake = OrderMesaFake::start();
+    let mut s = mesa_settings(&fake.url());
+    s.order_key_type = "TABLE".into();
+    let mut v = vendor_with(s);
+    placed(&mut v, &[o1.clone(), o3.clone()]);
+    fake.cancel_item(o3_id, "1", "A FRANCESA", "2026-02-13 09:12:00");
+    assert!(v.poll_updates(&[o1, o3]).unwrap().is_empty());
 }
 
 #[test]

@@ -50,7 +50,8 @@ pub fn demo_config(dir: &Path) -> Config {
 /// can be copied). Returns the config that points at it.
 pub fn large_store(dir: &Path, now: Timestamp) -> Config {
     let config = demo_config(dir);
-    let (mut store, _) = app::open_store(&config).expect("open store");
+    let clock = canteen_kiosk::domain::ManualClock::new(now);
+    let (mut store, _) = app::open_store(&config, &clock).expect("open store");
     bench_data::fill(&mut store, &config, now, &DataSet::LARGE).expect("fill store");
     drop(store);
     config

@@ -1,9 +1,10 @@
 //! `cancel --badge B --order ID [--json]`: a cancellation on behalf of a badge.
 
 use super::error::{CliError, CliResult, kiosk_refusal};
-use super::order::print_order;
+use super::order::show_order;
 use super::setup::with_saving_kiosk;
 use canteen_kiosk::config::Config;
+use canteen_kiosk::domain::Order;
 use canteen_kiosk::kiosk::Kiosk;
 
 #[derive(clap::Args, Debug)]
@@ -17,12 +18,14 @@ pub struct Args {
 }
 
 pub fn exec(config: Config, args: &Args) -> CliResult {
-    with_saving_kiosk(config, |k| cancel(k, args))
+    with_saving_kiosk(
+        config,
+        |k| cancel(k, args),
+        |k, o| show_order(k, o, args.json),
+    )
 }
 
-fn cancel(k: &mut Kiosk, args: &Args) -> CliResult {
+fn cancel(k: &mut Kiosk, args: &Args) -> Result<Order, CliError> {
     let who = k.badge_in(&args.badge).map_err(CliError::refused)?;
-    let o = k.cancel_order(&who, &args.order).map_err(kiosk_refusal)?;
-    print_order(&o, args.json);
-    Ok(())
+    k.cancel_order(&who, &args.order).map_err(kiosk_refusal)
 }

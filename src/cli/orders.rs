@@ -5,7 +5,7 @@ use super::error::{CliError, CliResult};
 use super::order::{dish_names, order_json};
 use super::setup::{pick_venue, with_kiosk};
 use canteen_kiosk::config::Config;
-use canteen_kiosk::kiosk::{self, Kiosk, KitchenSource, KitchenView};
+use canteen_kiosk::kiosk::{self, Kiosk, KitchenSource, KitchenView, Parked};
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -36,22 +36,25 @@ fn orders(k: &mut Kiosk, args: &Args) -> CliResult {
         return Ok(());
     };
     let list = k.my_orders(badge).map_err(CliError::failed)?;
+    let parked = k.parked_orders().map_err(CliError::failed)?;
     if args.csv {
-        print!("{}", kiosk::export::orders_csv(k, &list));
+        let csv = kiosk::export::orders_csv(k, &list).map_err(CliError::failed)?;
+        print!("{csv}");
     } else if args.json {
-        println!(
-            "{}",
-            serde_json::Value::Array(list.iter().map(order_json).collect())
-        );
+        let rows = list.iter().map(|o| order_json(o, parked.get(&o.id)));
+        println!("{}", serde_json::Value::Array(rows.collect()));
     } else {
         for o in &list {
+            let p = parked.get(&o.id);
             println!(
-                "{}  {}  {:<18} {:<10} {}",
+                "{}  {}  {:<18} {:<10} {}{}",
                 o.day,
                 o.id,
-                o.state.as_str(),
+                Parked::state_word(p, o.state),
                 o.badge,
-                dish_names(o)
+                dish_names(o),
+                p.map(|p| format!(" — row {}: {}", p.row, p.reason))
+                    .unwrap_or_default()
             );
         }
     }
@@ -77,7 +80,10 @@ fn print_day(view: &KitchenView, csv: bool, json_out: bool) {
                 json!({
                     "order_id": p.order_id, "name": p.name, "badge": p.badge, "dish": p.dish,
                     "quantity": p.quantity, "price": p.price.map(|m| m.to_decimal_string()),
-                    "state": p.state.as_str(), "reason": p.reason,
+                    "state": Parked::state_word(p.parked.as_ref(), p.state),
+                    "order_state": p.state.as_str(),
+                    "parked_row": p.parked.as_ref().map(|r| r.row),
+                    "reason": Parked::reason(p.parked.as_ref(), p.reason.as_deref()),
                 })
             })
             .collect();
@@ -109,7 +115,7 @@ fn print_day_text(view: &KitchenView, complete: bool, fetched_at: String) {
             p.name,
             p.dish,
             p.quantity,
-            p.state.as_str(),
+            Parked::state_word(p.parked.as_ref(), p.state),
             p.order_id
         );
     }

@@ -12,9 +12,12 @@ pub struct Args {
 
 pub fn exec(config: Config, args: &Args) -> CliResult {
     let row = args.row;
-    with_saving_kiosk(config, |k| {
-        k.retry_parked(row).map_err(|e| parked_row_error(row, e))?;
-        println!("outbox row {row} is pending again");
-        Ok(())
-    })
+    with_saving_kiosk(
+        config,
+        |k| k.retry_parked(row).map_err(|e| parked_row_error(row, e)),
+        |_, ()| {
+            println!("outbox row {row} is pending again");
+            Ok(())
+        },
+    )
 }

@@ -1,7 +1,7 @@
 //! What the commands set up before they act: the config, and the kiosk service on the store,
 //! with or without its worker.
 
-use super::error::CliError;
+use super::error::{CliError, CliResult};
 use canteen_kiosk::app;
 use canteen_kiosk::config::{Config, Venue};
 use canteen_kiosk::domain::{Clock, SystemClock};
@@ -25,24 +25,27 @@ pub fn with_kiosk<T>(
     f: impl FnOnce(&mut Kiosk) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
     let config = Arc::new(config);
-    let (store, _) = app::open_store(&config).map_err(CliError::failed)?;
-    let mut kiosk = Kiosk::new(config, store, system_clock());
+    let clock = system_clock();
+    let (store, _) = app::open_store(&config, clock.as_ref()).map_err(CliError::failed)?;
+    let mut kiosk = Kiosk::new(config, store, clock);
     f(&mut kiosk)
 }
 
-/// A command that saves (order, cancel, retry): the kiosk service on the store, then the
-/// data dir's one worker is asked to send it — the running kiosk's, woken over its socket,
-/// or, where no kiosk runs, one pass in this process. What cannot be sent stays queued.
+/// A command that saves (order, cancel, retry): `save` on the kiosk service, then the data
+/// dir's one worker is asked to send it — the running kiosk's, woken over its socket, or,
+/// where no kiosk runs, one pass in this process —, then `show` prints what became of it (an
+/// order that this pass sent, or whose row it parked, says so). What cannot be sent stays
+/// queued.
 pub fn with_saving_kiosk<T>(
     config: Config,
-    f: impl FnOnce(&mut Kiosk) -> Result<T, CliError>,
-) -> Result<T, CliError> {
+    save: impl FnOnce(&mut Kiosk) -> Result<T, CliError>,
+    show: impl FnOnce(&Kiosk, T) -> CliResult,
+) -> CliResult {
     let config = Arc::new(config);
-    let result = {
-        let (store, _) = app::open_store(&config).map_err(CliError::failed)?;
-        let mut kiosk = Kiosk::new(config.clone(), store, system_clock());
-        f(&mut kiosk)?
-    };
+    let clock = system_clock();
+    let (store, _) = app::open_store(&config, clock.as_ref()).map_err(CliError::failed)?;
+    let mut kiosk = Kiosk::new(config.clone(), store, clock);
+    let saved = save(&mut kiosk)?;
     match app::pass_for_cli(&config, false) {
         Ok(app::PassBy::ThisProcess(report)) => {
             if let Some(e) = report.store_error {
@@ -53,7 +56,7 @@ pub fn with_saving_kiosk<T>(
         // Saved all the same: the next pass of any worker sends it.
         Err(e) => log::warn!("saved; not sent yet: {e}"),
     }
-    Ok(result)
+    show(&kiosk, saved)
 }
 
 /// The venue named by `--venue`, else the config's first.

@@ -15,8 +15,9 @@ pub struct Args {
 }
 
 pub fn exec(config: Config, args: &Args) -> CliResult {
-    let (store, report) = app::open_store(&config).map_err(CliError::failed)?;
-    let kiosk = Kiosk::new(Arc::new(config), store, system_clock());
+    let clock = system_clock();
+    let (store, report) = app::open_store(&config, clock.as_ref()).map_err(CliError::failed)?;
+    let kiosk = Kiosk::new(Arc::new(config), store, clock);
     let s = kiosk::status::collect(&kiosk, &report).map_err(CliError::failed)?;
     if args.json {
         println!("{}", s.to_json());

@@ -214,8 +214,8 @@ fn check_duplicates(placed: &[Placed], out: &mut Vec<Problem>) {
             .find(|f| f.badge.number == b.badge.number);
         if let Some(f) = first {
             let msg = format!(
-                "{} is listed twice (first at {}:{}); each badge number must be unique",
-                b.badge.number,
+                "badge number {} is listed twice (first at {}:{}); each badge number must be unique",
+                crate::domain::masked_badge(&b.badge.number),
                 f.file.display(),
                 f.line
             );

@@ -98,8 +98,43 @@ pub const CSV_COLUMNS: [&str; 9] = [
     "dates",
 ];
 
-/// Loads a menu file; `.csv` files are CSV, anything else TOML.
+/// Loads a menu file as `check-config` does: any problem refuses the whole file (the admin
+/// fixes it before the kiosk runs on it). `.csv` files are CSV, anything else TOML.
 pub fn load(path: &Path, venue_key: &str) -> Result<MenuFile, ConfigReport> {
+    let (file, problems) = read(path, venue_key)?;
+    if !problems.is_empty() {
+        return Err(report_of(problems));
+    }
+    Ok(file)
+}
+
+/// Loads a menu file for the menu cache (an edited file read by a running kiosk): a dish that
+/// cannot be read (a missing or wrongly written field, a code used twice) is left out with one
+/// log line naming the field, and the other dishes stay. Only a file without a single
+/// readable dish (unreadable, not UTF-8, broken TOML or CSV header) is an error.
+pub fn load_readable(path: &Path, venue_key: &str) -> Result<MenuFile, ConfigReport> {
+    let (mut file, problems) = read(path, venue_key)?;
+    if file.dishes.is_empty() {
+        return Err(report_of(problems));
+    }
+    for problem in &problems {
+        log::warn!("menu file: left out: {problem}");
+    }
+    // A code used twice is a problem of the second dish: the first stays.
+    let mut seen = std::collections::HashSet::new();
+    file.dishes.retain(|d| seen.insert(d.code.clone()));
+    Ok(file)
+}
+
+fn report_of(problems: Vec<super::Problem>) -> ConfigReport {
+    let mut report = ConfigReport { problems };
+    report.sort();
+    report
+}
+
+/// The file's readable dishes and every problem found; an error only when the file cannot be
+/// read at all.
+fn read(path: &Path, venue_key: &str) -> Result<(MenuFile, Vec<super::Problem>), ConfigReport> {
     let mut p = Problems::new(path, "");
     let text = match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
@@ -119,19 +154,13 @@ pub fn load(path: &Path, venue_key: &str) -> Result<MenuFile, ConfigReport> {
     if dishes.is_empty() && p.is_empty() {
         p.at_line(None, "", "has no dishes");
     }
-    if !p.is_empty() {
-        let mut report = ConfigReport {
-            problems: p.into_vec(),
-        };
-        report.sort();
-        return Err(report);
-    }
-    Ok(MenuFile {
+    let file = MenuFile {
         venue: venue_key.to_string(),
         path: path.to_path_buf(),
         dishes: dishes.into_iter().map(|(_, _, d)| d).collect(),
         closed,
-    })
+    };
+    Ok((file, p.into_vec()))
 }
 
 fn fail(mut p: Problems, message: &str) -> ConfigReport {

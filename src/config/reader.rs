@@ -308,30 +308,55 @@ fn unknown_key_message(name: &str, known: &[&str]) -> String {
 
 /// The known key closest to a typo, if it is close enough to be a plausible typo.
 pub(crate) fn nearest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let word: Vec<char> = word.chars().collect();
+    let limit = (word.len() / 3).clamp(1, 3);
     known
         .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|k| Some((edit_distance_within(&word, k, limit)?, *k)))
         .min()
         .map(|(_, k)| k)
 }
 
-/// Levenshtein distance, small and allocation-light (keys are short).
-fn edit_distance(a: &str, b: &str) -> usize {
+/// The Levenshtein distance of `a` and `b` if it is at most `max`, else `None`. Bounded, so
+/// that a 200 KB value held against the known names costs a length comparison each, not
+/// 200 KB × their length (`check-config` took 25 s on such a file):
+/// * strings whose lengths differ by more than `max` are further apart than that;
+/// * a cell further than `max` from the diagonal is above `max`, so only the band is computed
+///   (cells outside it hold `max + 1`, "too far");
+/// * once a whole row of the band is above `max`, so is the end.
+fn edit_distance_within(a: &[char], b: &str, max: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (prev + cost).min(row[j] + 1).min(row[j + 1] + 1);
-            prev = row[j + 1];
-            row[j + 1] = next;
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let too_far = max + 1;
+    // row[j]: the distance of a[..i] and b[..j], for the row i being computed.
+    let mut row: Vec<usize> = (0..=b.len()).map(|j| j.min(too_far)).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let i = i + 1;
+        let first = i.saturating_sub(max).max(1);
+        let last = (i + max).min(b.len());
+        // The cell left of the band: the first column, or outside the band (too far).
+        let mut diagonal = row[first - 1];
+        row[first - 1] = if first == 1 { i.min(too_far) } else { too_far };
+        let mut row_min = row[first - 1];
+        for j in first..=last {
+            let cost = usize::from(*ca != b[j - 1]);
+            let above = row[j];
+            let cell = (diagonal + cost)
+                .min(above + 1)
+                .min(row[j - 1] + 1)
+                .min(too_far);
+            diagonal = above;
+            row[j] = cell;
+            row_min = row_min.min(cell);
+        }
+        if row_min > max {
+            return None;
         }
     }
-    row[b.len()]
+    let distance = row[b.len()];
+    (distance <= max).then_some(distance)
 }
 
 /// The value of a TOML integer (any radix); `None` for other types or beyond i64.
@@ -402,6 +427,95 @@ mod tests {
         assert_eq!(nearest("idle_logut", &known), Some("idle_logout"));
         assert_eq!(nearest("langauge", &known), Some("language"));
         assert_eq!(nearest("colour", &known), None);
+    }
+
+    /// The plain Levenshtein distance, to hold the bounded one against.
+    fn full_distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let next = (prev + usize::from(ca != *cb))
+                    .min(row[j] + 1)
+                    .min(row[j + 1] + 1);
+                prev = row[j + 1];
+                row[j + 1] = next;
+            }
+        }
+        row[b.len()]
+    }
+
+    fn within(a: &str, b: &str, max: usize) -> Option<usize> {
+        edit_distance_within(&a.chars().collect::<Vec<_>>(), b, max)
+    }
+
+    #[test]
+    fn the_bounded_distance_is_the_distance_up_to_its_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "kitten",
+            "sitting",
+            "idle_logout",
+            "idle_logut",
+            "language",
+            "langauge",
+            "data_dir",
+            "secrets_file",
+            "secret_file",
+            "Europe/Vienna",
+            "Europe/Viena",
+            "Europa/Wien",
+            "ÄÖÜ",
+            "AOU",
+            "aaaa",
+            "aaab",
+            "baaa",
+        ];
+        for a in words {
+            for b in words {
+                let d = full_distance(a, b);
+                for max in 0..=4 {
+                    let want = (d <= max).then_some(d);
+                    assert_eq!(within(a, b, max), want, "{a:?} {b:?} max {max}");
+                }
+            }
+        }
+        // Random strings over a small alphabet, so that near misses are common.
+        let mut rng = fastrand::Rng::with_seed(13);
+        let word = |rng: &mut fastrand::Rng| -> String {
+            let n = rng.usize(0..12);
+            (0..n)
+                .map(|_| rng.choice(['a', 'b', 'c']).unwrap())
+                .collect()
+        };
+        for _ in 0..2000 {
+            let (a, b) = (word(&mut rng), word(&mut rng));
+            let d = full_distance(&a, &b);
+            let max = rng.usize(0..=4);
+            assert_eq!(
+                within(&a, &b, max),
+                (d <= max).then_some(d),
+                "{a:?} {b:?} {max}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_word_is_far_from_every_short_one_at_once() {
+        let long = "x".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(within(&long, "idle_logout", 3), None);
+        assert_eq!(nearest(&long, &["idle_logout", "language"]), None);
+        // Within the bound by length, the band keeps it linear: 200 000 × 7 cells.
+        let near = format!("{long}ab");
+        assert_eq!(within(&long, &near, 3), Some(2));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pure rules: no I/O, no threads, fully unit-tested.
 
+pub mod badge;
 pub mod clock;
 pub mod cutoff;
 pub mod listed;
@@ -7,6 +8,7 @@ pub mod menu;
 pub mod money;
 pub mod order;
 
+pub use badge::masked_badge;
 pub use clock::{Clock, ClockDoubt, ManualClock, SystemClock};
 pub use cutoff::{CutoffRules, Deadlines, Window};
 pub use listed::{DayList, ListedLine, ListedOrder};

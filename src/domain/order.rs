@@ -102,6 +102,29 @@ pub enum OrderEvent {
     Discarded,
 }
 
+impl OrderEvent {
+    /// The event in words, for messages a person reads.
+    pub fn words(self) -> &'static str {
+        match self {
+            OrderEvent::SendStarted => "a send",
+            OrderEvent::Accepted => "the vendor's acceptance",
+            OrderEvent::Refused => "the vendor's refusal",
+            OrderEvent::AnswerLost => "a lost answer",
+            OrderEvent::SendFailed => "a failed send",
+            OrderEvent::FoundAtVendor => "being found at the vendor",
+            OrderEvent::NotAtVendor => "being missing at the vendor",
+            OrderEvent::CutoffPassed => "the order cutoff",
+            OrderEvent::KitchenConfirmed => "the kitchen's confirmation",
+            OrderEvent::Served => "being served",
+            OrderEvent::CancelAsked => "a cancellation",
+            OrderEvent::CancelConfirmed => "a confirmed cancellation",
+            OrderEvent::CancelRefused { .. } => "a refused cancellation",
+            OrderEvent::KitchenCancelled => "the kitchen's cancellation",
+            OrderEvent::Discarded => "being discarded",
+        }
+    }
+}
+
 /// A refused state change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IllegalTransition {
@@ -113,9 +136,9 @@ impl fmt::Display for IllegalTransition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "an order that is {} cannot take {:?}",
+            "an order that is {} cannot take {}",
             self.from.as_str(),
-            self.event
+            self.event.words()
         )
     }
 }

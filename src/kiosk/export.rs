@@ -1,6 +1,6 @@
 //! The day's orders as CSV for the kitchen (a file in the data dir, and `orders --csv`).
 
-use super::{Kiosk, KitchenView, Pickup};
+use super::{Kiosk, KitchenView, Parked, Pickup, Result};
 use crate::domain::Order;
 
 const HEADER: [&str; 9] = [
@@ -16,12 +16,13 @@ pub fn day_csv(view: &KitchenView) -> String {
 }
 
 /// Orders of this kiosk (of any day) as CSV, in the same columns as [`day_csv`].
-pub fn orders_csv(kiosk: &Kiosk, orders: &[Order]) -> String {
-    rows_csv(
-        orders
-            .iter()
-            .flat_map(|o| kiosk.own_pickups(o).map(|p| (o.day.to_string(), p))),
-    )
+pub fn orders_csv(kiosk: &Kiosk, orders: &[Order]) -> Result<String> {
+    let parked = kiosk.parked_orders()?;
+    Ok(rows_csv(orders.iter().flat_map(|o| {
+        kiosk
+            .own_pickups(o, parked.get(&o.id))
+            .map(|p| (o.day.to_string(), p))
+    })))
 }
 
 /// The `csv` crate writes RFC 4180: a field is quoted only where it holds a comma, a quote
@@ -40,9 +41,9 @@ fn rows_csv(rows: impl Iterator<Item = (String, Pickup)>) -> String {
             &p.dish,
             &quantity,
             &price,
-            p.state.as_str(),
+            Parked::state_word(p.parked.as_ref(), p.state),
             &p.order_id,
-            p.reason.as_deref().unwrap_or_default(),
+            Parked::reason(p.parked.as_ref(), p.reason.as_deref()).unwrap_or_default(),
         ]);
     }
     let bytes = out.into_inner().expect("writing to memory");
@@ -65,6 +66,7 @@ mod tests {
             state: OrderState::Sent,
             order_id: "o-1".into(),
             reason: reason.map(str::to_string),
+            parked: None,
         };
         let rows = [
             ("2026-02-13".to_string(), pickup("Soup", None)),

@@ -232,7 +232,7 @@ impl Kiosk {
         log::info!(
             "order {} saved: badge {} venue {} day {day} article {article_id}",
             order.id,
-            badge.number,
+            crate::domain::masked_badge(&badge.number),
             venue.key
         );
         self.wake();

@@ -3,10 +3,10 @@
 
 use super::{Kiosk, KioskError, Result};
 use crate::domain::{Article, DayList, Money, Order, OrderState, Window};
-use crate::store::OrderFilter;
+use crate::store::{OrderFilter, OutboxStatus};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Why a day cannot be ordered for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,19 @@ pub struct DayView {
     pub dishes: Vec<Article>,
     /// When the cached menu was fetched (for "menu as of …").
     pub fetched_at: Option<Timestamp>,
+    /// Where it came from: "file <path>", or the vendor ("bessa", "demo").
+    pub source: Option<String>,
+}
+
+/// An order whose outbox row waits for an admin (its status is parked): the order's own state
+/// still says queued (or cancel requested), but nothing is sent until an admin retries the
+/// row or discards it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parked {
+    /// The outbox row, for `retry ROW` / `discard ROW`.
+    pub row: i64,
+    /// Its last error, in words.
+    pub reason: String,
 }
 
 /// An order with what the employee may still do with it.
@@ -45,6 +58,8 @@ pub struct OrderView {
     pub venue_name: String,
     pub can_cancel: bool,
     pub cancel_until: Option<Timestamp>,
+    /// Set while the order's outbox row is parked.
+    pub parked: Option<Parked>,
 }
 
 /// The kitchen's view of one day's service.
@@ -93,9 +108,43 @@ pub struct Pickup {
     pub price: Option<Money>,
     pub state: OrderState,
     pub reason: Option<String>,
+    /// Set while the order's outbox row is parked (only the kiosk's own orders).
+    pub parked: Option<Parked>,
+}
+
+impl Parked {
+    /// How an order's state is shown to a person or a script: "parked" while its outbox row
+    /// is parked (the order's own state would say "queued"), else the state's word.
+    pub fn state_word(parked: Option<&Parked>, state: OrderState) -> &'static str {
+        match parked {
+            Some(_) => "parked",
+            None => state.as_str(),
+        }
+    }
+
+    /// The reason shown with it: the parked row's error, else the order's own reason.
+    pub fn reason<'a>(parked: Option<&'a Parked>, reason: Option<&'a str>) -> Option<&'a str> {
+        parked.map(|p| p.reason.as_str()).or(reason)
+    }
 }
 
 impl Kiosk {
+    /// The orders whose outbox row is parked, by order id (an order has at most one live
+    /// row; were there two, the newer one counts).
+    pub fn parked_orders(&self) -> Result<HashMap<String, Parked>> {
+        Ok(self
+            .store()
+            .outbox_rows(OutboxStatus::Parked)?
+            .into_iter()
+            .map(|r| {
+                let reason = r
+                    .last_error
+                    .unwrap_or_else(|| "waiting for an admin".to_string());
+                (r.order_id, Parked { row: r.id, reason })
+            })
+            .collect())
+    }
+
     /// The coming days of a venue (today first), with each day's dishes and whether it can
     /// still be ordered — by the same cutoff rule the sync worker applies.
     pub fn menu_view(&self, venue_key: &str) -> Result<Vec<DayView>> {
@@ -141,6 +190,7 @@ impl Kiosk {
                 status,
                 dishes,
                 fetched_at: menu.map(|c| c.fetched_at),
+                source: menu.map(|c| c.source.clone()),
             });
         }
         Ok(out)
@@ -149,6 +199,7 @@ impl Kiosk {
     /// The employee's orders from today on with whether each may still be cancelled.
     pub fn my_order_views(&self, badge: &str) -> Result<Vec<OrderView>> {
         let now = self.now();
+        let mut parked = self.parked_orders()?;
         let mut out = Vec::new();
         for order in self.my_orders(badge)? {
             let venue = self.venue(&order.venue)?;
@@ -161,6 +212,7 @@ impl Kiosk {
                 venue_name: venue.name.clone(),
                 can_cancel,
                 cancel_until: d.cancel_until,
+                parked: parked.remove(&order.id),
                 order,
             });
         }
@@ -178,7 +230,11 @@ impl Kiosk {
             ..OrderFilter::default()
         })?;
         let list = self.store().day_list(venue_key, day)?;
-        let mut pickups: Vec<Pickup> = own.iter().flat_map(|o| self.own_pickups(o)).collect();
+        let parked = self.parked_orders()?;
+        let mut pickups: Vec<Pickup> = own
+            .iter()
+            .flat_map(|o| self.own_pickups(o, parked.get(&o.id)))
+            .collect();
         let source = match list {
             None => KitchenSource::ThisKiosk,
             Some(list) => {
@@ -204,7 +260,12 @@ impl Kiosk {
     }
 
     /// One pickup row per line of an order of this kiosk, named from the roster.
-    pub(crate) fn own_pickups<'a>(&self, o: &'a Order) -> impl Iterator<Item = Pickup> + 'a {
+    pub(crate) fn own_pickups<'a>(
+        &self,
+        o: &'a Order,
+        parked: Option<&Parked>,
+    ) -> impl Iterator<Item = Pickup> + 'a {
+        let parked = parked.cloned();
         let name = self
             .config()
             .badge(&o.badge)
@@ -219,6 +280,7 @@ impl Kiosk {
             price: Some(line.total()),
             state: o.state,
             reason: o.reason.clone(),
+            parked: parked.clone(),
         })
     }
 }
@@ -241,6 +303,7 @@ fn listed_pickups<'a>(list: &'a DayList, own: &'a [Order]) -> impl Iterator<Item
                     .and_then(|p| p.checked_mul_qty(line.quantity)),
                 state: l.state,
                 reason: l.reason.clone(),
+                parked: None,
             })
         })
 }

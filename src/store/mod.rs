@@ -9,11 +9,14 @@ mod meta;
 mod open;
 mod orders;
 mod outbox;
+mod poll_times;
 mod salvage;
 pub mod schema;
 mod venue_orders;
+mod webhook_events;
 
 pub use salvage::SalvageRecord;
+pub use webhook_events::KeptEvent;
 
 pub use meta::VendorContact;
 pub use orders::{HistoryEntry, OrderFilter};

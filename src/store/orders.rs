@@ -8,6 +8,7 @@ use crate::domain::{Money, Order, OrderLine, OrderState, Percent};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
+use std::collections::HashSet;
 
 /// Which orders to list.
 #[derive(Debug, Clone, Default)]
@@ -340,6 +341,19 @@ impl Store {
             .query_row(params![venue, vendor_ref], read_head)
             .optional()?;
         head.map(|h| self.finish(h)).transpose()
+    }
+
+    /// The vendor ids that the venue's orders of `day` own, but `except`'s: what a look-up by
+    /// content must not hand out again (see `Vendor::find_order`).
+    pub fn claimed_refs(&self, venue: &str, day: Date, except: &str) -> Result<HashSet<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT vendor_ref FROM orders
+             WHERE venue = ?1 AND day = ?2 AND id <> ?3 AND vendor_ref IS NOT NULL",
+        )?;
+        let refs = stmt
+            .query_map(params![venue, day.to_string(), except], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(refs)
     }
 }
 

@@ -50,6 +50,15 @@ const OUTBOX_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
+const WEBHOOK_COLUMNS: &[&str] = &[
+    "venue",
+    "event_id",
+    "received_at",
+    "body",
+    "applied_at",
+    "note",
+];
+
 /// Where rowids are looked for one by one when a table cannot be scanned: this many past the
 /// last readable rowid (a kiosk's tables hold thousands of rows, not millions).
 const PROBE_PAST_LAST: i64 = 200_000;
@@ -135,6 +144,14 @@ pub fn carry_over(old: &Path, fresh: &mut Connection) -> rusqlite::Result<Carrie
             rusqlite::params![id, order[5]],
         )?;
         carried.orders += 1;
+    }
+    // Webhook events were acknowledged to the platform, which will not send them again: the
+    // unapplied ones are promises like the orders, the applied ones the record of seen ids.
+    for rowid in rowids(&src, "webhook_events") {
+        match read_row(&src, "webhook_events", WEBHOOK_COLUMNS, rowid) {
+            Some(event) => insert(&tx, "webhook_events", WEBHOOK_COLUMNS, &event)?,
+            None => log::error!("salvage: webhook event row {rowid} cannot be read"),
+        }
     }
     if lost_outbox > 0 {
         // Their orders are carried all the same; those that still need sending get a new row.
@@ -296,5 +313,33 @@ pub fn copy_with_wal(from: &Path, to: &Path) -> std::io::Result<()> {
 pub fn remove_with_sides(path: &Path) {
     for p in [path.to_path_buf(), side(path, "-wal"), side(path, "-shm")] {
         let _ = std::fs::remove_file(p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// Acknowledged webhook events are promises like the orders: a salvage carries them, the
+    /// unapplied ones still to apply, the applied ones as the record of seen ids.
+    #[test]
+    fn webhook_events_are_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, _) = Store::open(&dir.path().join("old.sqlite3")).unwrap();
+        let at: jiff::Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+        old.keep_webhook_event("ls", "ev-1", r#"{"a":1}"#, at)
+            .unwrap();
+        old.keep_webhook_event("ls", "ev-2", r#"{"b":2}"#, at)
+            .unwrap();
+        old.webhook_event_applied("ls", "ev-1", "applied", at)
+            .unwrap();
+        let (mut fresh, _) = Store::open(&dir.path().join("fresh.sqlite3")).unwrap();
+        carry_over(old.path(), fresh.conn_mut()).unwrap();
+        let to_apply = fresh.webhook_events_to_apply(10).unwrap();
+        assert_eq!(to_apply.len(), 1);
+        assert_eq!(to_apply[0].event_id, "ev-2");
+        assert_eq!(to_apply[0].body, r#"{"b":2}"#);
+        assert!(!fresh.keep_webhook_event("ls", "ev-1", "again", at).unwrap());
     }
 }

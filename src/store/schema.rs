@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[Migration] = &[
         purpose: "the vendor's order lists per venue and day",
         sql: V4,
     },
+    Migration {
+        purpose: "webhook events kept before they are acknowledged; vendor poll times",
+        sql: V5,
+    },
 ];
 
 /// The newest schema version this binary writes.
@@ -164,6 +168,29 @@ CREATE TABLE venue_day_orders (
     lines      TEXT NOT NULL,          -- JSON [{"name", "quantity", "unit_price_cents"}]
     PRIMARY KEY (venue, day, ref_id),
     FOREIGN KEY (venue, day) REFERENCES venue_day_lists (venue, day) ON DELETE CASCADE
+);
+"#;
+
+/// Version 5: every verified webhook event is written here before the receiver answers 2xx
+/// (the platform does not send it again), applied by the worker from here, and kept as the
+/// record of seen event ids; and the times of the vendor calls that a vendor limits (status per
+/// order, bulk polls and order lists per venue), so the limits hold across processes.
+const V5: &str = r#"
+CREATE TABLE webhook_events (
+    venue       TEXT NOT NULL,
+    event_id    TEXT NOT NULL,
+    received_at INTEGER NOT NULL,       -- unix seconds
+    body        TEXT NOT NULL,          -- the raw body (JSON) whose signature was verified
+    applied_at  INTEGER,                -- NULL: the worker has not applied it yet
+    note        TEXT,                   -- what applying it did (or why it did nothing)
+    PRIMARY KEY (venue, event_id)
+);
+CREATE INDEX webhook_events_to_apply ON webhook_events (received_at) WHERE applied_at IS NULL;
+CREATE TABLE poll_times (
+    what TEXT NOT NULL,                 -- status (key: order id) | bulk | list (key: venue)
+    key  TEXT NOT NULL,
+    at   INTEGER NOT NULL,              -- unix seconds: last call (status) or next due (bulk, list)
+    PRIMARY KEY (what, key)
 );
 "#;
 

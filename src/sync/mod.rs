@@ -9,5 +9,5 @@ mod engine;
 pub mod worker;
 
 pub use backoff::RetryPolicy;
-pub use engine::{Engine, StepReport, remote_event};
+pub use engine::{Engine, StepReport, import_menu_files, remote_event};
 pub use worker::{Worker, WorkerHandle};

@@ -5,7 +5,7 @@ use super::engine::{Engine, StepReport};
 use crate::config::Config;
 use crate::domain::Clock;
 use crate::kiosk::Waker;
-use crate::vendors::{RemoteUpdate, Vendor};
+use crate::vendors::Vendor;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -23,10 +23,6 @@ pub type ConnectVendors = Box<dyn Fn(&Config) -> HashMap<String, Box<dyn Vendor>
 pub enum Msg {
     Wake,
     RefreshMenus,
-    Update {
-        venue: String,
-        update: RemoteUpdate,
-    },
     /// A reloaded, already checked config: new venues, vendors and credentials.
     Reload(Arc<Config>),
     /// Runs one pass and answers with its report (`sync --once`, tests).
@@ -34,7 +30,7 @@ pub enum Msg {
     Shutdown,
 }
 
-/// A handle to the running worker: wakes it, feeds it updates, stops it.
+/// A handle to the running worker: wakes it, hands it a new config, stops it.
 #[derive(Clone)]
 pub struct WorkerHandle {
     tx: Sender<Msg>,
@@ -48,13 +44,6 @@ impl WorkerHandle {
 
     pub fn refresh_menus(&self) {
         self.send(Msg::RefreshMenus);
-    }
-
-    pub fn push_update(&self, venue: &str, update: RemoteUpdate) {
-        self.send(Msg::Update {
-            venue: venue.to_string(),
-            update,
-        });
     }
 
     /// Runs a pass now and waits for its report.
@@ -119,12 +108,6 @@ fn run(mut engine: Engine, clock: Arc<dyn Clock>, connect: ConnectVendors, rx: R
             Msg::Wake => report = engine.step(),
             Msg::RefreshMenus => {
                 engine.request_menu_refresh();
-                report = engine.step();
-            }
-            Msg::Update { venue, update } => {
-                if let Err(e) = engine.apply_update(&update, &venue) {
-                    log::error!("vendor update not applied: {e}");
-                }
                 report = engine.step();
             }
             Msg::Reload(config) => {

@@ -153,7 +153,10 @@ impl Admin {
         };
         let result = self.ctx.kiosk.borrow_mut().retry_parked(row);
         match result {
-            Ok(()) => log::info!("admin badge {admin} retried parked outbox row {row}"),
+            Ok(()) => log::info!(
+                "admin badge {} retried parked outbox row {row}",
+                crate::domain::masked_badge(&admin)
+            ),
             Err(e) => {
                 log::warn!("retrying parked outbox row {row}: {e}");
                 self.ctx.show_problem(admin_problem(&e));
@@ -196,7 +199,7 @@ impl Admin {
             .ctx
             .kiosk
             .borrow_mut()
-            .discard_parked(i64::from(parked.row), &admin);
+            .discard_parked(i64::from(parked.row), &crate::domain::masked_badge(&admin));
         self.with_api(|api| api.set_sheet_parked(ParkedRow::default()));
         self.ctx.with_api(|api| api.set_sheet(Sheet::None));
         if let Err(e) = result {
@@ -210,9 +213,13 @@ impl Admin {
     /// The admin badged in, by name and number, for the log.
     fn admin_name(&self) -> Option<String> {
         self.ctx.admin_badge()?;
-        self.ctx
-            .session()
-            .map(|b| format!("admin {} (badge {})", b.name, b.number))
+        self.ctx.session().map(|b| {
+            format!(
+                "admin {} (badge {})",
+                b.name,
+                crate::domain::masked_badge(&b.number)
+            )
+        })
     }
 
     /// The salvage was seen: it leaves the screen and `status` (the log keeps it).

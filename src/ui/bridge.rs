@@ -192,11 +192,18 @@ impl Inner {
         let result = self.ctx.kiosk.borrow().badge_in(number);
         match result {
             Ok(badge) => {
-                log::info!("badge {} ({}) in", badge.number, badge.role.as_str());
+                log::info!(
+                    "badge {} ({}) in",
+                    crate::domain::masked_badge(&badge.number),
+                    badge.role.as_str()
+                );
                 self.login(badge);
             }
             Err(KioskError::UnknownBadge) => {
-                log::warn!("unknown badge {number} read at the kiosk");
+                log::warn!(
+                    "unknown badge {} read at the kiosk",
+                    crate::domain::masked_badge(number)
+                );
                 let paused = self.reader.borrow_mut().unknown_badge(Instant::now());
                 if paused {
                     log::warn!("too many unknown badges: badge reading paused");
@@ -213,7 +220,7 @@ impl Inner {
                 }
             }
             Err(e) => {
-                log::error!("badge {number}: {e}");
+                log::error!("badge {}: {e}", crate::domain::masked_badge(number));
                 self.idle.notice(models::problem(&e));
             }
         }
@@ -225,7 +232,7 @@ impl Inner {
         if self.ctx.kitchen_mode && badge.role != Role::Admin {
             log::info!(
                 "badge {} ({}) ignored: this kiosk is a kitchen display",
-                badge.number,
+                crate::domain::masked_badge(&badge.number),
                 badge.role.as_str()
             );
             return;
@@ -257,7 +264,7 @@ impl Inner {
 
     fn logout(&self) {
         if let Some(b) = &*self.ctx.session.borrow() {
-            log::info!("badge {} out", b.number);
+            log::info!("badge {} out", crate::domain::masked_badge(&b.number));
         }
         self.clear_session();
         self.idle.reload_today();
@@ -355,8 +362,8 @@ impl Inner {
         match left {
             Some(0) => {
                 log::info!(
-                    "automatic logout after {:?} without a touch",
-                    self.ctx.kiosk.borrow().config().kiosk.idle_logout
+                    "automatic logout after {} s without a touch",
+                    self.ctx.kiosk.borrow().config().kiosk.idle_logout.as_secs()
                 );
                 self.logout();
             }

@@ -15,7 +15,7 @@ use super::generated::{
 };
 use super::models::{self, count, set_rows};
 use crate::config::Venue;
-use crate::kiosk::{Kiosk, KitchenSource, KitchenView, export};
+use crate::kiosk::{Kiosk, KitchenSource, KitchenView, Parked, export};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -238,8 +238,10 @@ impl KitchenDay {
                 } else {
                     p.dish.as_str().into()
                 },
-                status: models::status(p.state),
-                reason: p.reason.clone().unwrap_or_default().into(),
+                status: models::shown_status(p.state, p.parked.as_ref()),
+                reason: Parked::reason(p.parked.as_ref(), p.reason.as_deref())
+                    .unwrap_or_default()
+                    .into(),
                 changed: self.changed.contains(&p.order_id),
             })
             .collect();

@@ -247,7 +247,10 @@ impl Menu {
                 self.ctx.with_api(|api| api.set_sheet(Sheet::OrderPlaced));
             }
             Err(e) => {
-                log::warn!("order refused for badge {}: {e}", badge.number);
+                log::warn!(
+                    "order refused for badge {}: {e}",
+                    crate::domain::masked_badge(&badge.number)
+                );
                 self.reload_menu();
                 self.ctx.show_problem(models::problem(&e));
             }
@@ -281,7 +284,7 @@ impl Menu {
             Ok(order) => {
                 log::info!(
                     "order {id} cancel asked by badge {}: now {}",
-                    badge.number,
+                    crate::domain::masked_badge(&badge.number),
                     order.state
                 );
                 self.ctx.with_api(|api| api.set_sheet(Sheet::None));
@@ -331,7 +334,10 @@ impl Menu {
         let views = match views {
             Ok(v) => v,
             Err(e) => {
-                log::error!("reading orders of badge {}: {e}", badge.number);
+                log::error!(
+                    "reading orders of badge {}: {e}",
+                    crate::domain::masked_badge(&badge.number)
+                );
                 return;
             }
         };

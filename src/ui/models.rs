@@ -8,7 +8,7 @@
 use super::generated::{DateParts, DayState, DayTab, Dish, OrderRow, OrderStatus, Problem, Span};
 use crate::config::Language;
 use crate::domain::{Article, CutoffRules, Money, OrderState};
-use crate::kiosk::{ClosedReason, DayStatus, DayView, KioskError, OrderView};
+use crate::kiosk::{ClosedReason, DayStatus, DayView, KioskError, OrderView, Parked};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use slint::{Model, VecModel};
@@ -153,6 +153,15 @@ pub fn status(s: OrderState) -> OrderStatus {
     }
 }
 
+/// The status shown for an order: parked while its outbox row is (the order itself still
+/// says queued), else its state.
+pub fn shown_status(s: OrderState, parked: Option<&Parked>) -> OrderStatus {
+    match parked {
+        Some(_) => OrderStatus::Parked,
+        None => status(s),
+    }
+}
+
 pub fn order_row(
     v: &OrderView,
     today: Date,
@@ -163,8 +172,9 @@ pub fn order_row(
     let o = &v.order;
     let dishes: Vec<&str> = o.lines.iter().map(|l| l.name.as_str()).collect();
     // The reason is shown where it explains an outcome; a cancelled order needs none.
-    let reason = match o.state {
-        OrderState::Rejected | OrderState::KitchenCancelled | OrderState::Expired => {
+    let reason = match (&v.parked, o.state) {
+        (Some(p), _) => p.reason.clone(),
+        (None, OrderState::Rejected | OrderState::KitchenCancelled | OrderState::Expired) => {
             o.reason.clone().unwrap_or_default()
         }
         _ => String::new(),
@@ -176,7 +186,7 @@ pub fn order_row(
         dish: dishes.join(", ").into(),
         venue: v.venue_name.as_str().into(),
         price: money(o.total(), currency, lang).into(),
-        status: status(o.state),
+        status: shown_status(o.state, v.parked.as_ref()),
         reason: reason.into(),
         can_cancel: v.can_cancel,
         cancel_until: v

@@ -2,7 +2,7 @@
 //! are accepted at once and confirmed by the "kitchen" at the next status poll. It never
 //! touches the network, so the demo works offline and without credentials.
 
-use super::{RemoteOrder, RemoteState, Vendor, VendorError};
+use super::{Claimed, RemoteOrder, RemoteState, Vendor, VendorError};
 use crate::config::{Badge, Venue};
 use crate::domain::{Article, MenuDay, Money, Order, Percent};
 use jiff::ToSpan;
@@ -247,6 +247,7 @@ impl Vendor for DemoVendor {
         &mut self,
         order: &Order,
         _who: &Badge,
+        _claimed: &Claimed,
     ) -> Result<Option<RemoteOrder>, VendorError> {
         self.remember(order);
         Ok(self.remote(&order.id))

@@ -217,7 +217,7 @@ fn scrubbed_no_answer(call: &str, what: &str, e: &ureq::Error, s: &Scrubber) -> 
 /// A short description of a transport error that cannot contain a header or a body.
 fn describe(e: &ureq::Error) -> String {
     match e {
-        ureq::Error::Io(io) => format!("{} ({:?})", io, io.kind()),
+        ureq::Error::Io(io) => io.to_string(),
         ureq::Error::Timeout(t) => format!("timed out ({t})"),
         other => other.to_string(),
     }

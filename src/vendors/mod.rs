@@ -115,6 +115,9 @@ fn wait_message(retry_after: &Option<Duration>) -> String {
     }
 }
 
+/// The vendor ids (`vendor_ref`) that kiosk orders already own, for [`Vendor::find_order`].
+pub type Claimed = std::collections::HashSet<String>;
+
 /// One vendor connection for one venue. Calls block; only the sync worker makes them.
 pub trait Vendor: Send {
     /// "bessa", "order_mesa", "liefersoft", "demo".
@@ -132,11 +135,14 @@ pub trait Vendor: Send {
     fn cancel_order(&mut self, order: &Order, who: &Badge) -> Result<RemoteOrder, VendorError>;
 
     /// Looks for an order whose create got no answer: `Some` if it arrived, `None` if it
-    /// certainly did not. Only after `None` may it be sent again.
+    /// certainly did not. Only after `None` may it be sent again. `claimed` holds the vendor
+    /// ids other kiosk orders already own: a vendor without an idempotency key (Bessa), whose
+    /// look-up matches by content, never hands one of them out a second time.
     fn find_order(
         &mut self,
         order: &Order,
         who: &Badge,
+        claimed: &Claimed,
     ) -> Result<Option<RemoteOrder>, VendorError>;
 
     /// The current state of a sent order (`None` where the vendor has no status call).

@@ -2,8 +2,11 @@
 //! ORDER_CANCELLED).
 //!
 //! Order of work for every request: read the raw body (bounded), verify `X-Signature-SHA256`
-//! = base64(HMAC-SHA256(secret, raw body)) in constant time, and only then parse it. A
-//! duplicate event (Liefersoft retries) is acknowledged and dropped.
+//! = base64(HMAC-SHA256(secret, raw body)) in constant time, only then parse it, and keep it
+//! in the store (`webhook_events`, event id unique) before answering 2xx: the platform does
+//! not send an acknowledged event again, so one only in memory would be lost with the process.
+//! The worker applies kept events; a repeat (the platform retries after a non-2xx) is
+//! acknowledged and dropped, across restarts.
 //!
 //! The receiver is a set of routes on the kiosk's HTTP server (`crate::serve`), which owns
 //! the connections and their limits; the kiosk sits behind a TLS-terminating proxy that
@@ -12,12 +15,13 @@
 use super::liefersoft::LiefersoftOrder;
 use super::{RemoteOrder, RemoteState, RemoteUpdate};
 use crate::config::{Secret, WebhookSettings};
+use crate::domain::Clock;
 use crate::serve::{Limits, Request, Response, Router, Server};
+use crate::store::Store;
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
-use std::collections::{HashSet, VecDeque};
 use std::io;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -91,44 +95,27 @@ pub fn event_update(ev: &WebhookEvent) -> RemoteUpdate {
     }
 }
 
-/// Remembers which event ids were handled. The listener keeps the last ones in memory; the
-/// store may implement this on SQLite to survive restarts.
-pub trait SeenEvents {
-    /// True the first time an id is offered, false for a repeat.
-    fn first_time(&mut self, event_id: &str) -> bool;
+/// Where verified events are kept before the receiver acknowledges them.
+pub trait KeepEvents: Send {
+    /// Keeps the event durably. `Ok(true)`: new; `Ok(false)`: kept before (a repeat);
+    /// `Err`: not kept, the receiver answers 503 so the platform sends it again.
+    fn keep(&mut self, event_id: &str, raw_body: &[u8]) -> Result<bool, String>;
 }
 
-/// The last `capacity` event ids, in memory.
-#[derive(Debug, Clone)]
-pub struct RecentEvents {
-    capacity: usize,
-    set: HashSet<String>,
-    order: VecDeque<String>,
+/// Keeps a venue's events in the store (`webhook_events`), where the worker applies them.
+pub struct StoreKeeper {
+    pub store: Store,
+    pub venue: String,
+    pub clock: Arc<dyn Clock>,
 }
 
-impl RecentEvents {
-    pub fn new(capacity: usize) -> RecentEvents {
-        RecentEvents {
-            capacity: capacity.max(1),
-            set: HashSet::new(),
-            order: VecDeque::new(),
-        }
-    }
-}
-
-impl SeenEvents for RecentEvents {
-    fn first_time(&mut self, event_id: &str) -> bool {
-        if self.set.contains(event_id) {
-            return false;
-        }
-        if self.order.len() == self.capacity
-            && let Some(old) = self.order.pop_front()
-        {
-            self.set.remove(&old);
-        }
-        self.set.insert(event_id.to_string());
-        self.order.push_back(event_id.to_string());
-        true
+impl KeepEvents for StoreKeeper {
+    fn keep(&mut self, event_id: &str, raw_body: &[u8]) -> Result<bool, String> {
+        // The body parsed as JSON, so it is UTF-8.
+        let body = std::str::from_utf8(raw_body).map_err(|e| format!("body not UTF-8: {e}"))?;
+        self.store
+            .keep_webhook_event(&self.venue, event_id, body, self.clock.now())
+            .map_err(|e| format!("{e} — {}", e.advice()))
     }
 }
 
@@ -147,35 +134,35 @@ pub fn paths(public_url: &str) -> Vec<String> {
     paths
 }
 
-/// Starts the receiver of one venue on its `listen` address: calls `on_update` for every
-/// new, correctly signed event (see [`router`] for the answers).
+/// Starts the receiver of one venue on its `listen` address: keeps every new, correctly
+/// signed event in the store, then calls `on_kept` (to wake the worker). See [`router`].
 pub fn serve(
     hook: &WebhookSettings,
-    on_update: impl Fn(RemoteUpdate) + Send + 'static,
+    keeper: StoreKeeper,
+    on_kept: impl Fn() + Send + 'static,
 ) -> io::Result<Server> {
-    let seen = Box::new(RecentEvents::new(1000));
     let routes = router(
         &paths(&hook.public_url),
         hook.secret.clone(),
-        seen,
-        on_update,
+        Box::new(keeper),
+        on_kept,
     );
     Server::bind(&hook.listen, routes, Limits::default())
 }
 
 /// The receiver's routes: POST on each of `paths`, bodies up to [`MAX_BODY`] (else 413).
-/// Answers 401 to a bad signature, 200 to a good or a duplicate event, 400 to a body that
-/// is not an event; `seen` remembers the events handled (the store may pass a persistent
-/// [`SeenEvents`]).
+/// Answers 401 to a bad signature, 400 to a body that is not an event, 200 once a new event
+/// is kept (and to a repeat: it was kept before), 503 when it cannot be kept (the platform
+/// sends it again).
 pub fn router(
     paths: &[String],
     secret: Secret,
-    seen: Box<dyn SeenEvents + Send>,
-    on_update: impl Fn(RemoteUpdate) + Send + 'static,
+    keeper: Box<dyn KeepEvents>,
+    on_kept: impl Fn() + Send + 'static,
 ) -> Router {
     let receiver = Arc::new(Receiver {
         secret,
-        after_check: Mutex::new((seen, Box::new(on_update))),
+        after_check: Mutex::new((keeper, Box::new(on_kept))),
     });
     paths.iter().fold(Router::new(), |routes, path| {
         let receiver = receiver.clone();
@@ -185,18 +172,18 @@ pub fn router(
     })
 }
 
-/// The state of one receiver. Duplicate check and hand-over happen under one lock, so two
-/// deliveries of the same event at once still count as one.
+/// The state of one receiver. Keeping and waking happen under one lock, so two deliveries of
+/// the same event at once still count as one.
 struct Receiver {
     secret: Secret,
-    after_check: Mutex<(Box<dyn SeenEvents + Send>, OnUpdate)>,
+    after_check: Mutex<(Box<dyn KeepEvents>, OnKept)>,
 }
 
-/// Where a new event's update goes (the worker's channel).
-type OnUpdate = Box<dyn Fn(RemoteUpdate) + Send>;
+/// Called after a new event was kept (wakes the worker).
+type OnKept = Box<dyn Fn() + Send>;
 
 impl Receiver {
-    /// What to answer a complete request: signature first, then the body, then duplicates.
+    /// What to answer a complete request: signature first, then the body, then keeping it.
     fn decide(&self, req: &Request) -> Response {
         let signed = req
             .header(SIGNATURE_HEADER)
@@ -216,34 +203,32 @@ impl Receiver {
             .after_check
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let (seen, on_update) = &mut *after_check;
-        if !seen.first_time(&event.event_id) {
-            return Response::text(200, "duplicate");
+        let (keeper, on_kept) = &mut *after_check;
+        match keeper.keep(&event.event_id, &req.body) {
+            Ok(true) => {
+                log::info!(
+                    "webhook: {} for order {} kept",
+                    event.event_type,
+                    event.order.order_id
+                );
+                on_kept();
+                Response::text(200, "ok")
+            }
+            Ok(false) => Response::text(200, "duplicate"),
+            Err(e) => {
+                log::error!(
+                    "webhook: event {} not kept, answered 503 so the platform sends it again: {e}",
+                    event.event_id
+                );
+                Response::text(503, "cannot keep the event now")
+            }
         }
-        log::info!(
-            "webhook: {} for order {}",
-            event.event_type,
-            event.order.order_id
-        );
-        on_update(event_update(&event));
-        Response::text(200, "ok")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recent_events_forget_the_oldest() {
-        let mut seen = RecentEvents::new(2);
-        assert!(seen.first_time("a"));
-        assert!(!seen.first_time("a"));
-        assert!(seen.first_time("b"));
-        assert!(seen.first_time("c"));
-        assert!(seen.first_time("a"), "a was pushed out by b and c");
-        assert!(!seen.first_time("c"));
-    }
 
     #[test]
     fn events_are_taken_at_the_public_path_and_at_the_root() {

@@ -71,26 +71,31 @@ pub struct BessaState {
 /// The capture's menu/dates days (2026-02-11 … 13, ids 691, 692, 698), each with one dish
 /// like the capture's "M1 W2" (article 182378, 4.00, 10 %).
 pub fn capture_days() -> Vec<BessaDay> {
-    [
+    days_with_capture_dishes(&[
         ("2026-02-11", 691),
         ("2026-02-12", 692),
         ("2026-02-13", 698),
-    ]
-    .into_iter()
-    .map(|(date, id)| BessaDay {
-        date: date.into(),
-        id,
-        items: vec![
-            json!({"id": id * 10, "article": 182378, "name": "M1 W2",
+    ])
+}
+
+/// Menu days on the given dates with the capture's dishes (for a kiosk on today's clock).
+pub fn days_with_capture_dishes(dates: &[(&str, u64)]) -> Vec<BessaDay> {
+    dates
+        .iter()
+        .map(|&(date, id)| BessaDay {
+            date: date.into(),
+            id,
+            items: vec![
+                json!({"id": id * 10, "article": 182378, "name": "M1 W2",
                        "description": "Wiener Schnitzel / Viennese schnitzel (ACGLM)",
                        "price": "4.00", "vat": "10.00", "available_amount": "17",
                        "amount_tracking": true, "allergens": []}),
-            json!({"id": id * 10 + 1, "article": 182379, "name": "M5F Salat mit Gebäck DO 2",
+                json!({"id": id * 10 + 1, "article": 182379, "name": "M5F Salat mit Gebäck DO 2",
                        "description": "Salat / salad (G)", "price": "5.50",
                        "available_amount": "0", "amount_tracking": true}),
-        ],
-    })
-    .collect()
+            ],
+        })
+        .collect()
 }
 
 /// The running fake. `url()` is the base URL to configure (`…/v1`).
@@ -128,6 +133,11 @@ impl BessaFake {
 
     pub fn inject(&self, fault: Fault) {
         self.faults.lock().unwrap().push(fault);
+    }
+
+    /// Replaces the menu days (see [`days_with_capture_dishes`]).
+    pub fn set_days(&self, days: Vec<BessaDay>) {
+        self.state.lock().unwrap().days = days;
     }
 
     pub fn orders(&self) -> Vec<BessaOrder> {
@@ -206,9 +216,12 @@ fn dates(s: &BessaState, token: &str) -> Reply {
         .days
         .iter()
         .map(|d| {
+            // The capture shows one order per day; the order of several is not documented:
+            // newest first here, so a client that assumes the oldest comes first is caught.
             let orders: Vec<Value> = s
                 .orders
                 .iter()
+                .rev()
                 .filter(|o| o.token == token && o.day() == d.date)
                 .map(BessaOrder::listed)
                 .collect();

@@ -1,5 +1,5 @@
-//! The built binary as a black box: a kiosk data dir with a config for one Liefersoft venue
-//! on a fake platform, and the commands an admin would run on it.
+//! The built binary as a black box: a kiosk data dir with a config for one venue (Liefersoft
+//! or Bessa) on a fake vendor, and the commands an admin would run on it.
 //!
 //! The clock's trust is the test's lever: `KIOSK_CLOCK_SYNCED_FILE` points at a marker in the
 //! kiosk's dir, so a test can hold orders back (system clock "not synchronised": saved, not
@@ -7,7 +7,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_canteen-kiosk")
@@ -23,15 +24,56 @@ impl KioskDir {
     /// so the platform's full order list is fetched) and 9999 (admin), a file menu with dish
     /// `P1` every day, and its clock synchronised.
     pub fn liefersoft(url: &str) -> KioskDir {
+        let venue = format!(
+            r#"[venues.pizzeria]
+vendor = "liefersoft"
+time_zone = "Europe/Berlin"
+serving_time = "12:00"
+preorder_delta = "1h"
+cancellation_cutoff = "1h"
+menu_file = "menu.csv"
+base_url = "{url}"
+company_id = "{company}"
+restaurant_id = "{restaurant}"
+login = "{login}"
+password = "secret:pizzeria.password"
+"#,
+            company = super::liefersoft::COMPANY,
+            restaurant = super::liefersoft::RESTAURANT,
+            login = super::liefersoft::LOGIN,
+        );
+        let secrets = format!("pizzeria.password = \"{}\"\n", super::liefersoft::PASSWORD);
+        KioskDir::with_venue(&secrets, &venue)
+    }
+
+    /// A kiosk for one Bessa venue (591, Europe/Berlin, lunch at 12:00) at `url`, with the
+    /// venue token of the capture and the same badges; menus come from the fake.
+    pub fn bessa(url: &str) -> KioskDir {
+        let venue = format!(
+            r#"[venues.canteen]
+vendor = "bessa"
+time_zone = "Europe/Berlin"
+serving_time = "12:00"
+preorder_delta = "1h"
+cancellation_cutoff = 3600
+allow_cancel = true
+base_url = "{url}"
+venue_id = 591
+token = "secret:canteen.token"
+"#
+        );
+        let secrets = format!("canteen.token = \"{}\"\n", super::bessa::CAPTURE_TOKEN);
+        KioskDir::with_venue(&secrets, &venue)
+    }
+
+    /// A kiosk with one venue (`venue`: its TOML table) and `secrets`, a file menu with dish
+    /// `P1` every day (for venues that take one), the three badges, its clock synchronised.
+    pub fn with_venue(secrets: &str, venue: &str) -> KioskDir {
         let dir = tempfile::Builder::new().prefix("ck-bb-").tempdir().unwrap();
         let root = dir.path();
-        let secrets = root.join("secrets.toml");
-        std::fs::write(
-            &secrets,
-            format!("pizzeria.password = \"{}\"\n", super::liefersoft::PASSWORD),
-        )
-        .unwrap();
-        std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let secrets_file = root.join("secrets.toml");
+        std::fs::write(&secrets_file, secrets).unwrap();
+        std::fs::set_permissions(&secrets_file, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::write(
             root.join("menu.csv"),
             "code,name,description,price,vat,allergens,portions,weekdays,dates\n\
@@ -49,22 +91,11 @@ id = "black-box"
 name = "Black box"
 data_dir = "{data}"
 
-[venues.pizzeria]
-vendor = "liefersoft"
-time_zone = "Europe/Berlin"
-serving_time = "12:00"
-preorder_delta = "1h"
-cancellation_cutoff = "1h"
-menu_file = "menu.csv"
-base_url = "{url}"
-company_id = "{company}"
-restaurant_id = "{restaurant}"
-login = "{login}"
-password = "secret:pizzeria.password"
-
+{venue}
 [[badges]]
 number = "1001"
 name = "Anna Berger"
+email = "anna.berger@example.com"
 
 [[badges]]
 number = "9001"
@@ -77,9 +108,6 @@ name = "Ada Admin"
 role = "admin"
 "#,
                 data = root.join("data").display(),
-                company = super::liefersoft::COMPANY,
-                restaurant = super::liefersoft::RESTAURANT,
-                login = super::liefersoft::LOGIN,
             ),
         )
         .unwrap();
@@ -126,6 +154,20 @@ role = "admin"
         self.command(args).output().unwrap()
     }
 
+    /// Starts the headless kiosk (`serve`) and waits until its control socket is there.
+    pub fn serve(&self) -> Running {
+        let child = self
+            .command(&["serve"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let socket = self.data_dir().join("kiosk.sock");
+        let up = within(Duration::from_secs(20), || socket.exists());
+        assert!(up.is_some(), "the kiosk did not come up");
+        Running(child)
+    }
+
     /// Orders dish P1 for tomorrow (venue time) for badge 1001; returns the order id.
     pub fn order_tomorrow(&self) -> String {
         let out = self.run(&[
@@ -149,6 +191,36 @@ role = "admin"
             .filter(|p| p.to_string_lossy().contains(".corrupt-"))
             .collect()
     }
+}
+
+/// A running kiosk process. Dropped, it is killed (SIGKILL), so a failing test leaves no
+/// kiosk behind.
+pub struct Running(pub Child);
+
+impl Running {
+    /// kill -9, and wait for it to be gone.
+    pub fn kill_9(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}
+
+/// Waits until `done` holds, up to `limit`; returns how long it took.
+pub fn within(limit: Duration, done: impl Fn() -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
 }
 
 /// Tomorrow in the venue's zone.

@@ -1,6 +1,8 @@
 //! A fake API Order Mesa hub with vendor-side state: newOrder keyed by `data.id` (a resend is
 //! the same order), the documented 400/401/403/404 answers, and Get Cancelled Items with its
-//! 202 → 208 → 226 polling.
+//! 202 → 208 → 226 polling. A cancelled item belongs to an order the hub received; the 226
+//! lists it with the document's item fields only (no order id: `tableCardNumber` is the
+//! order's table), for a request naming its order (ORDER_ID) or its table (TABLE).
 
 use super::server::{FakeServer, Fault, Recorded, Reply, with_faults};
 use serde_json::{Value, json};
@@ -19,8 +21,10 @@ pub struct MesaState {
     pub order_ids: Vec<String>,
     /// Every newOrder body, resends included.
     pub bodies: Vec<Value>,
-    /// Items the kitchen cancelled, as 226 lists them (with `tableCardNumber`).
-    pub cancelled: Vec<Value>,
+    /// Items the kitchen cancelled: the order's `data.id` and the item as 226 lists it.
+    pub cancelled: Vec<(String, Value)>,
+    /// The status of every Get Cancelled Items answer, in order.
+    pub answers: Vec<u16>,
     /// How many 208 answers follow the 202 before the 226.
     pub polls_before_done: u32,
     /// Per query (key type + keys): how many times it was asked since the last 226.
@@ -39,6 +43,7 @@ impl OrderMesaFake {
             order_ids: Vec::new(),
             bodies: Vec::new(),
             cancelled: Vec::new(),
+            answers: Vec::new(),
             polls_before_done: 1,
             polls: BTreeMap::new(),
         }));
@@ -64,16 +69,36 @@ impl OrderMesaFake {
         self.state.lock().unwrap().order_ids.clone()
     }
 
-    /// The kitchen cancels an item: `key` is the table (TABLE) or the order id (ORDER_ID).
-    pub fn cancel_item(&self, key: &str, external_code: &str, name: &str, at: &str) {
+    /// The kitchen cancels one portion of a dish of an order the hub received.
+    pub fn cancel_item(&self, order_id: &str, external_code: &str, name: &str, at: &str) {
+        self.cancel_items(order_id, external_code, name, 1, at);
+    }
+
+    /// The kitchen cancels `quantity` portions of a dish of an order the hub received; the
+    /// item carries the order's table as `tableCardNumber`, as the document describes it.
+    pub fn cancel_items(
+        &self,
+        order_id: &str,
+        external_code: &str,
+        name: &str,
+        quantity: u32,
+        at: &str,
+    ) {
         let mut s = self.state.lock().unwrap();
+        let table = s
+            .bodies
+            .iter()
+            .find(|b| b["data"]["id"] == order_id)
+            .map(|b| b["data"]["table"]["tableNumber"].clone())
+            .unwrap_or_else(|| panic!("the hub never received order {order_id}"));
         let n = s.cancelled.len() + 1;
-        s.cancelled.push(json!({
+        let item = json!({
             "id": format!("3973594{n}"), "index": n.to_string(), "name": name,
-            "externalCode": external_code, "quantity": 1, "cancellationAgent": "ALBINO",
+            "externalCode": external_code, "quantity": quantity, "cancellationAgent": "ALBINO",
             "cancellationDateTime": at, "cancellationReason": " 55596;",
-            "tableCardNumber": key, "productionPoint": "NENHUM"
-        }));
+            "tableCardNumber": table, "productionPoint": "NENHUM"
+        });
+        s.cancelled.push((order_id.to_string(), item));
     }
 }
 
@@ -124,6 +149,14 @@ fn new_order(s: &mut MesaState, body: Value) -> Reply {
 }
 
 fn cancelled(s: &mut MesaState, body: &Value) -> Reply {
+    let reply = cancelled_answer(s, body);
+    if let Reply::Answer { status, .. } = &reply {
+        s.answers.push(*status);
+    }
+    reply
+}
+
+fn cancelled_answer(s: &mut MesaState, body: &Value) -> Reply {
     let kind = body["orderKeyType"].as_str().unwrap_or("");
     if !["ORDER_ID", "TABLE", "CARD"].contains(&kind) {
         return Reply::value(
@@ -157,8 +190,13 @@ fn cancelled(s: &mut MesaState, body: &Value) -> Reply {
     let items: Vec<Value> = s
         .cancelled
         .iter()
-        .filter(|i| keys.iter().any(|k| i["tableCardNumber"] == k.as_str()))
-        .cloned()
+        .filter(|(order, item)| match kind {
+            "ORDER_ID" => keys.contains(order),
+            "TABLE" => keys.iter().any(|k| item["tableCardNumber"] == k.as_str()),
+            // CARD: the kiosk's orders carry `"card": null`, no card has items.
+            _ => false,
+        })
+        .map(|(_, item)| item.clone())
         .collect();
     Reply::value(
         226,

@@ -3,11 +3,11 @@
 
 use super::Engine;
 use super::plan;
+use super::poll_times::PollTimes;
 use crate::config::{Badge, Role, Venue};
 use crate::domain::Order;
 use crate::vendors::{Vendor, VendorError};
 use jiff::Timestamp;
-use std::collections::HashMap;
 
 impl Engine {
     /// Calls the vendor of `venue`; a venue without a connection is a config error.
@@ -26,11 +26,7 @@ impl Engine {
 
     /// The venues whose next time in `schedule` has come (or that have none yet) and that are
     /// not backed off.
-    pub(super) fn due_venues(
-        &self,
-        schedule: &HashMap<String, Timestamp>,
-        now: Timestamp,
-    ) -> Vec<Venue> {
+    pub(super) fn due_venues(&self, schedule: &PollTimes, now: Timestamp) -> Vec<Venue> {
         self.config
             .venues
             .iter()

@@ -6,18 +6,22 @@
 //! This file holds the pass and its schedule. The decisions are pure functions in `plan`;
 //! the other files carry them out, each for one part of the pass: `recovery` (after a
 //! restart), `outbox` (place, reconcile, expire, park) and `cancel`, `remote` (apply a
-//! vendor's answer), `polling` (order states and the kitchen's lists), `menus`, and `contact`
-//! (calling a vendor, and backing off from one that cannot be reached).
+//! vendor's answer), `polling` (order states and the kitchen's lists) with `poll_times` (their
+//! schedules, kept in the store), `webhooks` (events the receiver kept), `menus`, and
+//! `contact` (calling a vendor, and backing off from one that cannot be reached).
 
 mod cancel;
 mod contact;
 mod menus;
 mod outbox;
 mod plan;
+mod poll_times;
 mod polling;
 mod recovery;
 mod remote;
+mod webhooks;
 
+pub use menus::import_menu_files;
 pub use plan::remote_event;
 
 use super::backoff::{RetryPolicy, VenueBackoff};
@@ -28,6 +32,7 @@ use crate::domain::clock::{build_floor, judge_clock};
 use crate::store::{OutboxChange, OutboxStatus, Store, StoreError};
 use crate::vendors::Vendor;
 use jiff::Timestamp;
+use poll_times::PollTimes;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -86,11 +91,13 @@ pub struct Engine {
     policy: RetryPolicy,
     recovered: bool,
     venue_backoff: HashMap<String, VenueBackoff>,
-    next_menu_refresh: HashMap<String, Timestamp>,
-    last_status_poll: HashMap<String, Timestamp>,
-    next_bulk_poll: HashMap<String, Timestamp>,
+    next_menu_refresh: PollTimes,
+    /// When each order's state was last asked (kept: vendors limit it).
+    last_status_poll: PollTimes,
+    /// When each venue's bulk poll is due next (kept).
+    next_bulk_poll: PollTimes,
     /// When each venue's order list for the kitchen is due (vendors that have one).
-    next_list_refresh: HashMap<String, Timestamp>,
+    next_list_refresh: PollTimes,
     /// Successful vendor contacts of the running pass, written at its end.
     contact_ok: HashMap<String, Timestamp>,
 }
@@ -113,10 +120,10 @@ impl Engine {
             policy: RetryPolicy::default(),
             recovered: false,
             venue_backoff: HashMap::new(),
-            next_menu_refresh: HashMap::new(),
-            last_status_poll: HashMap::new(),
-            next_bulk_poll: HashMap::new(),
-            next_list_refresh: HashMap::new(),
+            next_menu_refresh: PollTimes::in_memory(),
+            last_status_poll: PollTimes::kept("status"),
+            next_bulk_poll: PollTimes::kept("bulk"),
+            next_list_refresh: PollTimes::kept("list"),
             contact_ok: HashMap::new(),
         }
     }
@@ -168,6 +175,7 @@ impl Engine {
                 .update(|s| s.last_error = Some(format!("database: {e}")));
         }
         self.flush_contacts();
+        self.save_poll_times();
         report.next_wake = self.next_wake();
         self.publish(&report);
         report
@@ -176,6 +184,7 @@ impl Engine {
     fn try_step(&mut self, report: &mut StepReport) -> Result<(), StoreError> {
         if !self.recovered {
             self.recover()?;
+            self.load_poll_times()?;
             self.recovered = true;
             self.check_store();
         }
@@ -199,6 +208,7 @@ impl Engine {
         if trusted {
             self.expire_overdue(report)?;
             self.drain(report)?;
+            self.apply_webhook_events(report, prune)?;
             self.refresh_venue_lists(report)?;
             self.poll_states(report)?;
         }
@@ -211,9 +221,9 @@ impl Engine {
         let backoffs = self.venue_backoff.values().map(|b| b.until);
         let times = outbox
             .into_iter()
-            .chain(self.next_menu_refresh.values().copied())
-            .chain(self.next_bulk_poll.values().copied())
-            .chain(self.next_list_refresh.values().copied())
+            .chain(self.next_menu_refresh.values())
+            .chain(self.next_bulk_poll.values())
+            .chain(self.next_list_refresh.values())
             .chain(backoffs.clone());
         plan::wake_at(self.clock.now(), times, backoffs.min())
     }

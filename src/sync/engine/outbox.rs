@@ -173,7 +173,7 @@ impl Engine {
                 self.vendor_ok(&venue.key);
                 // The answer is as fresh as a status poll: the first poll comes one status
                 // interval later, not in this same pass.
-                self.last_status_poll.insert(order.id.clone(), now);
+                self.last_status_poll.insert(&order.id, now);
                 order
                     .apply(OrderEvent::Accepted, now)
                     .expect("sending → sent");
@@ -206,10 +206,9 @@ impl Engine {
                 order
                     .apply(OrderEvent::AnswerLost, now)
                     .expect("sending → unknown");
-                // Reconcile after the backoff, so a 5xx storm is not hammered.
-                let at = self
-                    .policy
-                    .next_attempt(now, attempts, fastrand::f64(), Some(cutoff));
+                // The look-up is a read: at the next pass, not after the send backoff (that
+                // applies to the resend, should the order not be there).
+                let at = plan::look_up_at(now);
                 let change = plan::retry_or_park(&self.policy, row.id, attempts, at, &e);
                 self.store.save_transition(
                     &order,
@@ -250,7 +249,9 @@ impl Engine {
         if self.venue_backed_off(&venue, self.clock.now()) {
             return Ok(());
         }
-        let result = self.call_vendor(&venue, |v| v.find_order(&order, &badge));
+        // What other kiosk orders own is not this one's (Bessa matches by content).
+        let claimed = self.store.claimed_refs(&venue, order.day, &order.id)?;
+        let result = self.call_vendor(&venue, |v| v.find_order(&order, &badge, &claimed));
         let now = self.clock.now();
         match result {
             Ok(Some(remote)) => {
@@ -275,15 +276,25 @@ impl Engine {
                     .apply(OrderEvent::NotAtVendor, now)
                     .expect("unknown → queued");
                 order.reason = None;
+                // The resend waits out the send backoff of the attempts so far (a vendor
+                // failing every create is not hammered); a first attempt goes again at once.
+                let resend_at = self.resend_at(&order, row.attempts, now);
+                let change = OutboxChange::Retry {
+                    row: row.id,
+                    at: resend_at,
+                    error: "not at the vendor; sending again".into(),
+                };
                 if self.store.save_transition(
                     &order,
                     OrderState::Unknown,
                     Some("not at the vendor; sending again"),
-                    OutboxChange::None,
+                    change,
                 )? {
                     report.reconciled += 1;
-                    let row = self.store.outbox_row(row.id)?.unwrap_or(row);
-                    self.process_place(row, order, report)?;
+                    if resend_at <= now {
+                        let row = self.store.outbox_row(row.id)?.unwrap_or(row);
+                        self.process_place(row, order, report)?;
+                    }
                 }
             }
             Err(e) => {
@@ -298,6 +309,24 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// When an order that did not arrive is sent again: after the backoff of `attempts`
+    /// sends (none: now), never after its order cutoff.
+    fn resend_at(&self, order: &Order, attempts: u32, now: Timestamp) -> Timestamp {
+        let cutoff = self
+            .config
+            .venue(&order.venue)
+            .and_then(|v| v.rules.deadlines(order.day).ok())
+            .map(|d| d.order_until);
+        match (attempts, cutoff) {
+            (0 | 1, _) | (_, None) => now,
+            (n, Some(cutoff)) => {
+                let venue_until = self.venue_backoff.get(&order.venue).map(|b| b.until);
+                self.policy
+                    .send_retry_at(now, n - 1, fastrand::f64(), cutoff, venue_until)
+            }
+        }
     }
 
     /// Parks a row that an admin must look at (its venue or deadlines are gone from the config).

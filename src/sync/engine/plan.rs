@@ -163,6 +163,15 @@ pub(super) fn absorb_remote(order: &mut Order, remote: &RemoteOrder) {
 }
 
 /// Whether a timer in a schedule has come (no time yet: it is due).
+/// How long after a lost answer the kiosk asks the vendor whether the order arrived: the next
+/// pass, with a moment for a vendor that was still finishing the request the kiosk gave up on.
+pub(super) const LOOK_UP_AFTER: SignedDuration = SignedDuration::from_secs(2);
+
+/// When to look up an order whose create got no answer.
+pub(super) fn look_up_at(now: Timestamp) -> Timestamp {
+    now.checked_add(LOOK_UP_AFTER).unwrap_or(now)
+}
+
 pub(super) fn due(next: Option<&Timestamp>, now: Timestamp) -> bool {
     next.is_none_or(|t| *t <= now)
 }

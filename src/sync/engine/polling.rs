@@ -29,8 +29,7 @@ impl Engine {
         // Forget the poll times of orders that are no longer polled (the map would grow by
         // every order the kiosk ever sent).
         let live_ids: HashSet<&str> = live.iter().map(|o| o.id.as_str()).collect();
-        self.last_status_poll
-            .retain(|id, _| live_ids.contains(id.as_str()));
+        self.last_status_poll.retain(|id| live_ids.contains(id));
         let venues: Vec<String> = self.config.venues.iter().map(|v| v.key.clone()).collect();
         for venue in venues {
             if self.venue_backed_off(&venue, now) {
@@ -50,7 +49,7 @@ impl Engine {
             }
             if plan::due(self.next_bulk_poll.get(&venue), now) {
                 self.next_bulk_poll
-                    .insert(venue.clone(), now.checked_add(interval).unwrap_or(now));
+                    .insert(&venue, now.checked_add(interval).unwrap_or(now));
                 let result = self
                     .vendors
                     .get_mut(&venue)
@@ -72,7 +71,7 @@ impl Engine {
                 if !plan::status_poll_due(self.last_status_poll.get(&order.id), interval, now) {
                     continue;
                 }
-                self.last_status_poll.insert(order.id.clone(), now);
+                self.last_status_poll.insert(&order.id, now);
                 let badge = self.badge_of(&order);
                 let result = self
                     .vendors
@@ -129,12 +128,11 @@ impl Engine {
             match result {
                 Ok(None) => {
                     // No list at this vendor: never ask again (until a reload).
-                    self.next_list_refresh
-                        .insert(venue.key.clone(), Timestamp::MAX);
+                    self.next_list_refresh.insert(&venue.key, Timestamp::MAX);
                 }
                 Ok(Some(list)) => {
-                    self.next_list_refresh.insert(venue.key.clone(), next);
-                    self.next_bulk_poll.insert(venue.key.clone(), next);
+                    self.next_list_refresh.insert(&venue.key, next);
+                    self.next_bulk_poll.insert(&venue.key, next);
                     self.vendor_ok(&venue.key);
                     let keep_from = today.checked_sub(7.days()).unwrap_or(today);
                     self.store.put_day_lists(
@@ -149,7 +147,7 @@ impl Engine {
                     report.states_updated += self.apply_own_updates(&venue.key, &list.updates)?;
                 }
                 Err(e) => {
-                    self.next_list_refresh.insert(venue.key.clone(), next);
+                    self.next_list_refresh.insert(&venue.key, next);
                     log::warn!("order list of {} not fetched: {e}", venue.key);
                     self.vendor_failed(&venue.key, &e);
                 }

@@ -10,12 +10,7 @@ use crate::vendors::{RemoteOrder, RemoteUpdate};
 impl Engine {
     /// Applies what a vendor says about an order (status poll, webhook, bulk poll).
     pub fn apply_update(&mut self, update: &RemoteUpdate, venue: &str) -> Result<bool, StoreError> {
-        let order = match (&update.order_id, &update.remote.vendor_ref) {
-            (Some(id), _) => self.store.order(id)?,
-            (None, Some(r)) => self.store.order_by_vendor_ref(venue, r)?,
-            (None, None) => None,
-        };
-        let Some(order) = order else {
+        let Some(order) = self.order_of_update(update, venue)? else {
             log::debug!(
                 "update for an order this kiosk does not know: {:?}",
                 update.remote.vendor_ref
@@ -23,6 +18,19 @@ impl Engine {
             return Ok(false);
         };
         self.apply_remote_state(order, &update.remote)
+    }
+
+    /// The kiosk's order an update is about: by the kiosk's id, else by the vendor's.
+    pub(super) fn order_of_update(
+        &self,
+        update: &RemoteUpdate,
+        venue: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        match (&update.order_id, &update.remote.vendor_ref) {
+            (Some(id), _) => self.store.order(id),
+            (None, Some(r)) => self.store.order_by_vendor_ref(venue, r),
+            (None, None) => Ok(None),
+        }
     }
 
     /// Writes what the vendor's `remote` view does to `order`; whether anything changed.

@@ -3,7 +3,7 @@
 use crate::config::{Badge, BessaSettings};
 use crate::domain::menu::{ALLERGENS, split_allergens};
 use crate::domain::{Article, Order, Percent};
-use crate::vendors::{RemoteOrder, RemoteState, VendorError};
+use crate::vendors::{Claimed, RemoteOrder, RemoteState, VendorError};
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
@@ -126,8 +126,9 @@ pub fn badge_email(who: &Badge, pattern: &str) -> Result<String, VendorError> {
     {
         Some(n) => Ok(pattern.replace("{n}", n.trim())),
         None => Err(VendorError::Config(format!(
-            "badge {} has neither an email nor an employee number for Bessa",
-            who.number
+            "{} (badge {}) has neither an email nor an employee number for Bessa",
+            who.name,
+            crate::domain::masked_badge(&who.number)
         ))),
     }
 }
@@ -200,6 +201,35 @@ pub fn drf_messages(body: &Value) -> Vec<String> {
     let mut out = Vec::new();
     walk(body, "", &mut out);
     out
+}
+
+/// The Bessa order a kiosk order whose answer was lost can be: one with the same total and
+/// dishes ([`same_order`]) that no other kiosk order owns (`claimed`), the oldest (lowest id)
+/// first.
+///
+/// Why this counts right: the worker reconciles one order at a time and saves the id it
+/// matched before it looks up the next, so identical kiosk orders take distinct Bessa orders,
+/// oldest first; when Bessa lists fewer matching orders than the kiosk has in doubt, the ones
+/// left over find nothing and are sent again. What it cannot tell apart: an identical order
+/// the same employee placed elsewhere (the web app) on the same day — the kiosk takes it for
+/// its own (see the README, "Vendors").
+pub(super) fn unclaimed_match<'a>(
+    listed: &'a [WireOrder],
+    order: &Order,
+    claimed: &Claimed,
+) -> Option<&'a WireOrder> {
+    listed
+        .iter()
+        .filter(|o| same_order(o, order) && !claimed.contains(&o.id.text()))
+        .min_by_key(|o| age_key(&o.id.text()))
+}
+
+/// Bessa ids grow with every order: numeric ids by value, anything else after them.
+fn age_key(id: &str) -> (u8, u64, String) {
+    match id.trim().parse::<u64>() {
+        Ok(n) => (0, n, String::new()),
+        Err(_) => (1, 0, id.to_string()),
+    }
 }
 
 /// Whether a listed order is the kiosk's order: same total and the same dish names. Only

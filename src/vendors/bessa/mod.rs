@@ -6,7 +6,8 @@
 //! has one (`bessa.<venue>.<badge>`), else with the venue's token.
 //!
 //! Bessa has no idempotency key: a create whose answer was lost is looked up among the day's
-//! orders ([`Vendor::find_order`]) before it may be sent again.
+//! orders ([`Vendor::find_order`]) before it may be sent again, and the look-up counts: a
+//! Bessa order another kiosk order owns is never matched again ([`unclaimed_match`]).
 
 mod mapping;
 mod wire;
@@ -15,7 +16,7 @@ pub use mapping::*;
 use wire::*;
 
 use super::http::{self, Http, Reply, Req};
-use super::{RemoteOrder, RemoteState, Vendor, VendorError};
+use super::{Claimed, RemoteOrder, RemoteState, Vendor, VendorError};
 use crate::config::{Badge, BessaSettings, Secret, Secrets, Venue};
 use crate::domain::{MenuDay, Order};
 use jiff::ToSpan;
@@ -71,9 +72,10 @@ impl BessaVendor {
             .or(self.settings.token.as_ref())
             .ok_or_else(|| {
                 VendorError::Config(format!(
-                    "no Bessa token for badge {}: add {} to the secrets file (bessa-login) or set the venue token",
-                    who.number,
-                    Secrets::bessa_employee_key(&self.venue_key, &who.number)
+                    "no Bessa token for {} (badge {}): add {} to the secrets file (bessa-login) or set the venue token",
+                    who.name,
+                    crate::domain::masked_badge(&who.number),
+                    Secrets::bessa_employee_key(&self.venue_key, "<badge number>")
                 ))
             })
     }
@@ -191,7 +193,9 @@ fn ok_json<T: serde::de::DeserializeOwned>(reply: &Reply) -> Result<T, VendorErr
 /// messages, the rest as usual.
 fn bessa_error(reply: &Reply, who: Option<&Badge>) -> VendorError {
     if reply.status == 401 {
-        let whose = who.map_or("the venue".to_string(), |b| format!("badge {}", b.number));
+        let whose = who.map_or("the venue".to_string(), |b| {
+            format!("badge {}", crate::domain::masked_badge(&b.number))
+        });
         return VendorError::Auth(format!(
             "{}: Bessa refused the token of {whose} (401): log in again (bessa-login)",
             reply.call
@@ -282,19 +286,12 @@ impl Vendor for BessaVendor {
     }
 
     fn cancel_order(&mut self, order: &Order, who: &Badge) -> Result<RemoteOrder, VendorError> {
-        let id = match order.vendor_ref.clone() {
-            Some(id) => id,
-            None => match self.find_order(order, who)? {
-                Some(RemoteOrder {
-                    vendor_ref: Some(id),
-                    ..
-                }) => id,
-                _ => {
-                    return Err(VendorError::Rejected(vec![
-                        "Bessa does not know this order".into(),
-                    ]));
-                }
-            },
+        // Only an order Bessa answered (or a look-up matched) can be cancelled: guessing its
+        // id from the day's list could cancel another order of the same dish.
+        let Some(id) = order.vendor_ref.clone() else {
+            return Err(VendorError::Rejected(vec![
+                "the kiosk has no Bessa id for this order, so it cannot cancel it there".into(),
+            ]));
         };
         let token = self.token_for(who)?;
         let url = self.url(&format!("/user/orders/{}/cancel/", http::segment(&id)));
@@ -319,14 +316,12 @@ impl Vendor for BessaVendor {
         &mut self,
         order: &Order,
         who: &Badge,
+        claimed: &Claimed,
     ) -> Result<Option<RemoteOrder>, VendorError> {
         // The day's orders are the caller's own: ask with the token the order went out with.
         let token = self.token_for(who)?.clone();
         let (orders, _) = self.day_orders(order, &token)?;
-        Ok(orders
-            .iter()
-            .find(|o| same_order(o, order))
-            .map(remote_from))
+        Ok(unclaimed_match(&orders, order, claimed).map(remote_from))
     }
 
     fn order_status(
@@ -334,8 +329,9 @@ impl Vendor for BessaVendor {
         order: &Order,
         who: &Badge,
     ) -> Result<Option<RemoteOrder>, VendorError> {
+        // An order without a Bessa id was never answered: the outbox's look-up settles it.
         let Some(id) = order.vendor_ref.as_deref() else {
-            return self.find_order(order, who);
+            return Ok(None);
         };
         let token = self.token_for(who)?.clone();
         let (orders, day_listed) = self.day_orders(order, &token)?;

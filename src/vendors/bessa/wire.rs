@@ -1,7 +1,8 @@
 //! Bessa: the wire types (what goes over HTTP), named as the capture and the document name them.
 
 use crate::domain::{Money, Percent};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -80,11 +81,73 @@ impl WireOrder {
     }
 }
 
-/// One entry of `GET /venues/{venue}/menu/{menu_type}/{date}/`.
+/// One entry of `GET /venues/{venue}/menu/{menu_type}/{date}/`. Its items are read one by
+/// one: an item the kiosk cannot read is left out with one log line naming the field, and the
+/// rest of the day's menu stays.
 #[derive(Debug, Deserialize)]
 pub(super) struct MenuEntry {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "readable_items")]
     pub(super) items: Vec<MenuItem>,
+}
+
+fn readable_items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<MenuItem>, D::Error> {
+    let raw: Option<Vec<Value>> = Option::deserialize(d)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| match MenuItem::read(&v) {
+            Ok(item) => Some(item),
+            Err(why) => {
+                log::warn!("Bessa menu: {} left out: {why}", item_label(i, &v));
+                None
+            }
+        })
+        .collect())
+}
+
+/// "item 3 (\"M1 Schnitzel\")": its place in the list and its name where it has one.
+fn item_label(index: usize, v: &Value) -> String {
+    match v.get("name").and_then(Value::as_str) {
+        Some(name) => format!("item {} ({name:?})", index + 1),
+        None => format!("item {}", index + 1),
+    }
+}
+
+impl MenuItem {
+    /// An item as the kiosk reads it, or what is wrong with it, naming the field.
+    pub(super) fn read(v: &Value) -> Result<MenuItem, String> {
+        serde_json::from_value(v.clone()).map_err(|e| match wrongly_typed(v) {
+            Some(field) => format!("field `{field}`: {e}"),
+            // serde names a missing field itself ("missing field `price`").
+            None => e.to_string(),
+        })
+    }
+}
+
+/// Whether a field of a JSON item is there but cannot be read as its type.
+type FieldCheck = fn(&Value, &str) -> bool;
+
+/// The first field of an item that is there but cannot be read as its type (serde's own
+/// message does not name it).
+fn wrongly_typed(v: &Value) -> Option<&'static str> {
+    fn bad<T: DeserializeOwned>(v: &Value, field: &str) -> bool {
+        v.get(field)
+            .is_some_and(|x| serde_json::from_value::<T>(x.clone()).is_err())
+    }
+    let checks: [(&'static str, FieldCheck); 7] = [
+        ("article", bad::<Id>),
+        ("name", bad::<String>),
+        ("description", bad::<Option<String>>),
+        ("price", bad::<Money>),
+        ("vat", bad::<Option<Percent>>),
+        ("amount_tracking", bad::<Option<bool>>),
+        ("allergens", bad::<Vec<Value>>),
+    ];
+    checks
+        .into_iter()
+        .find(|(field, check)| check(v, field))
+        .map(|(field, _)| field)
 }
 
 #[derive(Debug, Deserialize)]

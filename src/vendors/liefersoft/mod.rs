@@ -14,7 +14,7 @@ pub use mapping::*;
 pub use wire::*;
 
 use super::http::{self, Http, Reply};
-use super::{RemoteOrder, RemoteState, RemoteUpdate, Vendor, VendorError, VenueOrders};
+use super::{Claimed, RemoteOrder, RemoteState, RemoteUpdate, Vendor, VendorError, VenueOrders};
 use crate::config::{Badge, LiefersoftSettings, Secret, Venue, WebhookSettings};
 use crate::domain::{Clock, MenuDay, Order, OrderState};
 use jiff::civil::Date;
@@ -313,6 +313,7 @@ impl Vendor for LiefersoftVendor {
         &mut self,
         order: &Order,
         _who: &Badge,
+        _claimed: &Claimed,
     ) -> Result<Option<RemoteOrder>, VendorError> {
         Ok(self.by_ref(&order.id)?.as_ref().map(remote_from))
     }
@@ -323,7 +324,7 @@ impl Vendor for LiefersoftVendor {
         who: &Badge,
     ) -> Result<Option<RemoteOrder>, VendorError> {
         let Some(id) = order.vendor_ref.as_deref() else {
-            return self.find_order(order, who);
+            return self.find_order(order, who, &Claimed::new());
         };
         let path = format!("/orders/{}", http::segment(id));
         let reply = self.call(Method::GET, &path, "GET /orders/{id}", None)?;

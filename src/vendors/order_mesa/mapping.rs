@@ -238,8 +238,9 @@ pub(super) fn lines_of(order: &Order) -> Vec<MesaLine> {
 
 /// Order Mesa's documented errors: 400 `errors[{key,message}]` → Rejected; 401 → Auth; 403
 /// "Missing Authentication Token" is what the gateway says for a wrong URL → Config naming
-/// the path; 404 → unknown integrationHubServiceId → Config.
-pub(super) fn mesa_error(reply: &Reply, path: &str, auth_header: &str) -> VendorError {
+/// the URL called (base URL and path: either may be the wrong one); 404 → unknown
+/// integrationHubServiceId → Config.
+pub(super) fn mesa_error(reply: &Reply, url: &str, auth_header: &str) -> VendorError {
     let body: Option<ErrorBody> = serde_json::from_slice(&reply.body).ok();
     let messages: Vec<String> = body
         .as_ref()
@@ -262,7 +263,7 @@ pub(super) fn mesa_error(reply: &Reply, path: &str, auth_header: &str) -> Vendor
             "{call}: Order Mesa refused the credential (401): check the {auth_header} credential"
         )),
         403 => VendorError::Config(reply.clean(&format!(
-            "{call}: Order Mesa answered 403 ({}): the path {path} is wrong (new_order_path / cancelled_items_path)",
+            "{call}: Order Mesa answered 403 ({}) at {url}: no such call there; check base_url and new_order_path / cancelled_items_path",
             messages.first().map_or("forbidden", String::as_str)
         ))),
         404 => VendorError::Config(format!(

@@ -4,25 +4,29 @@
 //! Two calls exist: `newOrder` (asynchronous acceptance: 200 means "queued") and Get Cancelled
 //! Items, polled by repeating the same request (202 queued → 208 running → 226 done). There is
 //! no menu call, no cancel call and no status call: menus come from a file, an accepted order
-//! stays Sent until the kitchen cancels items.
+//! stays Sent until the kitchen cancels items. Which order a cancelled item belongs to is in
+//! `cancelled.rs`.
 //!
 //! The credential goes in a configurable header (`auth_header`); both paths are config values
 //! because the documents do not pin them down.
 
+mod cancelled;
 mod mapping;
 mod wire;
+
+pub use cancelled::ORDERS_PER_PASS;
 
 pub use mapping::*;
 pub use wire::*;
 
 use super::http::{self, Http, Reply};
-use super::{RemoteOrder, RemoteState, RemoteUpdate, Vendor, VendorError};
+use super::{Claimed, RemoteOrder, RemoteState, RemoteUpdate, Vendor, VendorError};
 use crate::config::{Badge, OrderMesaSettings, Venue};
 use crate::domain::{Clock, CutoffRules, MenuDay, Order, OrderState};
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
-use jiff::tz::TimeZone;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------------------
@@ -36,6 +40,9 @@ pub struct OrderMesaVendor {
     currency: String,
     settings: OrderMesaSettings,
     clock: Arc<dyn Clock>,
+    /// When each live order was last asked about cancelled items (ORDER_ID keys): the
+    /// passes take turns, least recently asked first.
+    asked: HashMap<String, Timestamp>,
 }
 
 impl OrderMesaVendor {
@@ -53,6 +60,7 @@ impl OrderMesaVendor {
             currency: venue.currency.clone(),
             settings,
             clock,
+            asked: HashMap::new(),
         }
     }
 
@@ -60,10 +68,16 @@ impl OrderMesaVendor {
         t.to_zoned(self.rules.time_zone.clone()).datetime()
     }
 
+    /// The URL a path is called at (named in errors: a wrong base URL and a wrong path both
+    /// answer 403 "Missing Authentication Token").
+    fn url(&self, path: &str) -> String {
+        http::join(&self.settings.base_url, path)
+    }
+
     fn post(&self, path: &str, call: &str, body: Vec<u8>) -> Result<Reply, VendorError> {
         let s = &self.settings;
         self.http
-            .post(http::join(&s.base_url, path), call)
+            .post(self.url(path), call)
             .header("Accept", "application/json")
             .secret_header(&s.auth_header, "", &s.credential)
             .json_bytes(body)
@@ -95,44 +109,99 @@ impl OrderMesaVendor {
         serde_json::to_string(&body).map_err(|e| VendorError::Config(format!("newOrder body: {e}")))
     }
 
-    /// The order keys to ask Get Cancelled Items about, one per sent order (ORDER_ID) or the
-    /// configured table (TABLE).
-    fn keys(&self, sent: &[&Order]) -> Result<Vec<String>, VendorError> {
-        match self.settings.order_key_type.as_str() {
-            "ORDER_ID" => Ok(sent.iter().map(|o| o.id.clone()).collect()),
-            "TABLE" => Ok(vec![self.settings.table_number.clone()]),
-            other => Err(VendorError::Config(format!(
-                "order_key_type {other:?}: only ORDER_ID and TABLE are supported (CARD orders are not documented)"
-            ))),
+    /// Get Cancelled Items for several requests (each an `orderKey` list), interleaved: each
+    /// round sends every request the hub has not finished (202 queued, 208 running), then waits
+    /// one `cancelled_poll_delay`; at most `cancelled_poll_tries` rounds. The answers of the
+    /// finished requests, in the order asked; `NoAnswer` when none finished.
+    fn cancelled_items(
+        &self,
+        queries: &[Vec<String>],
+    ) -> Result<Vec<(usize, Vec<CancelledItem>)>, VendorError> {
+        let s = &self.settings;
+        let mut waiting: Vec<usize> = (0..queries.len()).collect();
+        let mut done = Vec::new();
+        let tries = s.cancelled_poll_tries.max(1);
+        for attempt in 1..=tries {
+            let mut still = Vec::new();
+            for &i in &waiting {
+                match self.cancelled_once(&queries[i])? {
+                    Some(items) => done.push((i, items)),
+                    None => still.push(i),
+                }
+            }
+            waiting = still;
+            if waiting.is_empty() {
+                break;
+            }
+            if attempt < tries {
+                std::thread::sleep(s.cancelled_poll_delay);
+            }
         }
+        if !waiting.is_empty() {
+            let what = format!(
+                "POST cancelledItems: {} of {} requests still being processed after {tries} tries",
+                waiting.len(),
+                queries.len()
+            );
+            if done.is_empty() {
+                return Err(VendorError::NoAnswer(what));
+            }
+            log::info!("{what}; they are asked again at a later pass");
+        }
+        done.sort_by_key(|(i, _)| *i);
+        Ok(done)
     }
 
-    /// Get Cancelled Items: the same request repeated while the hub answers 202 (queued) or
-    /// 208 (running), at most `cancelled_poll_tries` times, `cancelled_poll_delay` apart.
-    fn cancelled_items(&self, keys: Vec<String>) -> Result<Vec<CancelledItem>, VendorError> {
+    /// One Get Cancelled Items request: the items when the hub is done (226), `None` while it
+    /// is still at it (202, 208).
+    fn cancelled_once(&self, keys: &[String]) -> Result<Option<Vec<CancelledItem>>, VendorError> {
         let s = &self.settings;
         let query = CancelledQuery {
             integration_hub_service_id: &s.integration_hub_service_id,
             order_key_type: &s.order_key_type,
-            order_key: keys,
+            order_key: keys.to_vec(),
         };
         let body = serde_json::to_vec(&query).expect("wire types serialise");
-        let tries = s.cancelled_poll_tries.max(1);
-        for attempt in 1..=tries {
-            let reply = self.post(&s.cancelled_items_path, "POST cancelledItems", body.clone())?;
-            match reply.status {
-                202 | 208 => {
-                    if attempt < tries {
-                        std::thread::sleep(s.cancelled_poll_delay);
-                    }
-                }
-                200 | 226 => return read_cancelled(&reply),
-                _ => return Err(mesa_error(&reply, &s.cancelled_items_path, &s.auth_header)),
-            }
+        let reply = self.post(&s.cancelled_items_path, "POST cancelledItems", body)?;
+        match reply.status {
+            202 | 208 => Ok(None),
+            200 | 226 => read_cancelled(&reply).map(Some),
+            _ => Err(mesa_error(
+                &reply,
+                &self.url(&s.cancelled_items_path),
+                &s.auth_header,
+            )),
         }
-        Err(VendorError::NoAnswer(format!(
-            "POST cancelledItems: still being processed after {tries} tries"
-        )))
+    }
+
+    /// ORDER_ID keys: one request per order, so every item answered is that order's; at most
+    /// [`ORDERS_PER_PASS`] orders a pass, taking turns.
+    fn poll_per_order(&mut self, sent: &[&Order]) -> Result<Vec<RemoteUpdate>, VendorError> {
+        self.asked.retain(|id, _| sent.iter().any(|o| &o.id == id));
+        let turn = cancelled::choose(sent, &self.asked);
+        let now = self.clock.now();
+        for o in &turn {
+            self.asked.insert(o.id.clone(), now);
+        }
+        let queries: Vec<Vec<String>> = turn.iter().map(|o| vec![o.id.clone()]).collect();
+        let answers = self.cancelled_items(&queries)?;
+        Ok(answers
+            .into_iter()
+            .filter_map(|(i, items)| cancelled::of_one_order(turn[i], &items))
+            .collect())
+    }
+
+    /// TABLE keys: the one table all of the kiosk's orders share; items are matched to the
+    /// orders' lines.
+    fn poll_shared_key(&mut self, sent: &[&Order]) -> Result<Vec<RemoteUpdate>, VendorError> {
+        let queries = vec![vec![self.settings.table_number.clone()]];
+        let answers = self.cancelled_items(&queries)?;
+        let items: Vec<CancelledItem> = answers.into_iter().flat_map(|(_, i)| i).collect();
+        Ok(cancelled::of_shared_key(
+            &items,
+            sent,
+            &self.rules.time_zone,
+        ))
     }
 }
 
@@ -150,110 +219,6 @@ fn read_cancelled(reply: &Reply) -> Result<Vec<CancelledItem>, VendorError> {
         ]));
     }
     Ok(answer.items)
-}
-
-/// Hub times are local without a zone, "2024-07-17 14:19:33".
-fn parse_local(text: &str, tz: &TimeZone) -> Option<Timestamp> {
-    let dt: DateTime = text.trim().replace(' ', "T").parse().ok()?;
-    dt.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
-}
-
-/// Maps cancelled items onto the kiosk's sent orders.
-///
-/// ORDER_ID: the item's order key (`orderId`, else `tableCardNumber`) is the kiosk's order id.
-/// TABLE: every kiosk order shares the one table, so an item belongs to the order that has
-/// that article (`externalCode`), was created before the cancellation and is served on the
-/// cancellation's day (or later); where that leaves more than one order the item is not
-/// guessed at (logged), so no one's meal is cancelled by mistake.
-fn match_items(
-    items: &[CancelledItem],
-    sent: &[&Order],
-    key_type: &str,
-    tz: &TimeZone,
-) -> Vec<RemoteUpdate> {
-    let mut updates: Vec<RemoteUpdate> = Vec::new();
-    for item in items {
-        let when = item
-            .cancellation_date_time
-            .as_deref()
-            .and_then(|t| parse_local(t, tz));
-        let has_article = |o: &&&Order| o.lines.iter().any(|l| l.article_id == item.external_code);
-        let candidates: Vec<&&Order> = sent
-            .iter()
-            .filter(has_article)
-            .filter(|o| match key_type {
-                "ORDER_ID" => {
-                    let key = item
-                        .order_id
-                        .as_deref()
-                        .or(item.table_card_number.as_deref());
-                    key == Some(o.id.as_str())
-                }
-                _ => when.is_none_or(|w| {
-                    let cancel_day = w.to_zoned(tz.clone()).date();
-                    o.created_at <= w && o.day >= cancel_day
-                }),
-            })
-            .collect();
-        let order = match candidates.as_slice() {
-            [one] => one,
-            [] => continue,
-            many => {
-                log::warn!(
-                    "Order Mesa cancelled {:?} (code {}) matches {} kiosk orders: not applied",
-                    item.name,
-                    item.external_code,
-                    many.len()
-                );
-                continue;
-            }
-        };
-        let reason = kitchen_reason(item);
-        match updates
-            .iter_mut()
-            .find(|u| u.order_id.as_deref() == Some(order.id.as_str()))
-        {
-            Some(u) => {
-                let r = u.remote.reason.get_or_insert_with(String::new);
-                r.push_str("; ");
-                r.push_str(&reason);
-            }
-            None => updates.push(RemoteUpdate {
-                order_id: Some(order.id.clone()),
-                remote: RemoteOrder {
-                    vendor_ref: Some(order.id.clone()),
-                    vendor_hash: None,
-                    state: RemoteState::KitchenCancelled,
-                    raw_status: "226".into(),
-                    reason: Some(reason),
-                },
-            }),
-        }
-    }
-    updates
-}
-
-/// "MARACUJA cancelled by ALBINO at 2024-07-17 14:19:33: 55596;"
-fn kitchen_reason(item: &CancelledItem) -> String {
-    let mut r = format!("{} cancelled", item.name.trim());
-    if let Some(agent) = item
-        .cancellation_agent
-        .as_deref()
-        .filter(|a| !a.trim().is_empty())
-    {
-        r.push_str(&format!(" by {}", agent.trim()));
-    }
-    if let Some(at) = item.cancellation_date_time.as_deref() {
-        r.push_str(&format!(" at {}", at.trim()));
-    }
-    if let Some(why) = item
-        .cancellation_reason
-        .as_deref()
-        .filter(|w| !w.trim().is_empty())
-    {
-        r.push_str(&format!(": {}", why.trim()));
-    }
-    r
 }
 
 impl Vendor for OrderMesaVendor {
@@ -281,7 +246,11 @@ impl Vendor for OrderMesaVendor {
                 raw_status: reply.status.to_string(),
                 reason: None,
             }),
-            _ => Err(mesa_error(&reply, &s.new_order_path, &s.auth_header)),
+            _ => Err(mesa_error(
+                &reply,
+                &self.url(&s.new_order_path),
+                &s.auth_header,
+            )),
         }
     }
 
@@ -300,6 +269,7 @@ impl Vendor for OrderMesaVendor {
         &mut self,
         order: &Order,
         _who: &Badge,
+        _claimed: &Claimed,
     ) -> Result<Option<RemoteOrder>, VendorError> {
         if uuid::Uuid::parse_str(&order.id).is_ok() {
             Ok(None)
@@ -335,14 +305,13 @@ impl Vendor for OrderMesaVendor {
         if sent.is_empty() {
             return Ok(Vec::new());
         }
-        let keys = self.keys(&sent)?;
-        let items = self.cancelled_items(keys)?;
-        Ok(match_items(
-            &items,
-            &sent,
-            &self.settings.order_key_type,
-            &self.rules.time_zone,
-        ))
+        match self.settings.order_key_type.as_str() {
+            "ORDER_ID" => self.poll_per_order(&sent),
+            "TABLE" => self.poll_shared_key(&sent),
+            other => Err(VendorError::Config(format!(
+                "order_key_type {other}: only ORDER_ID and TABLE are supported (CARD orders are not documented)"
+            ))),
+        }
     }
 }
 
@@ -350,6 +319,7 @@ impl Vendor for OrderMesaVendor {
 mod tests {
     use super::*;
     use crate::domain::Money;
+    use jiff::tz::TimeZone;
     use std::time::Duration;
 
     fn settings() -> OrderMesaSettings {
@@ -460,7 +430,7 @@ mod tests {
     #[test]
     fn hub_times_are_read_in_the_venue_zone() {
         let tz = TimeZone::get("America/Sao_Paulo").unwrap();
-        let t = parse_local("2024-07-17 14:19:33", &tz).unwrap();
+        let t = cancelled::parse_local("2024-07-17 14:19:33", &tz).unwrap();
         assert_eq!(t.to_string(), "2024-07-17T17:19:33Z");
     }
 }

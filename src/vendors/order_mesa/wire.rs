@@ -147,23 +147,28 @@ pub(super) struct CancelledAnswer {
     pub(super) items: Vec<CancelledItem>,
 }
 
+/// A cancelled item, with the fields the document lists that the kiosk reads. There is no
+/// order id among them: `tableCardNumber` is the table or card, not the order.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct CancelledItem {
     pub(super) name: String,
     pub(super) external_code: String,
     #[serde(default)]
+    pub(super) quantity: Option<u32>,
+    #[serde(default)]
     pub(super) cancellation_agent: Option<String>,
     #[serde(default)]
     pub(super) cancellation_date_time: Option<String>,
     #[serde(default)]
     pub(super) cancellation_reason: Option<String>,
-    /// The table or card the item belongs to (also the order key for ORDER_ID, presumably).
-    #[serde(default)]
-    pub(super) table_card_number: Option<String>,
-    /// Not documented; read if the hub sends it for ORDER_ID queries.
-    #[serde(default)]
-    pub(super) order_id: Option<String>,
+}
+
+impl CancelledItem {
+    /// How many were cancelled; an item without a quantity is one.
+    pub(super) fn quantity(&self) -> u32 {
+        self.quantity.unwrap_or(1).max(1)
+    }
 }
 
 #[derive(Debug, Deserialize)]
