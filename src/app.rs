@@ -6,6 +6,7 @@ use crate::config::{self, Config, ConfigReport, VendorSettings};
 use crate::domain::Clock;
 use crate::instance::{self, Claim, InstanceLock, Request};
 use crate::kiosk::{Kiosk, Waker};
+use crate::serve::Mounts;
 use crate::start_time::ms_since_start;
 use crate::store::{self, OpenReport, Store};
 use crate::sync::{Engine, Listeners, SharedStatus, StepReport, Worker, WorkerHandle};
@@ -118,7 +119,7 @@ impl App {
         let worker = Worker::spawn(engine, clock.clone(), Box::new(connect_vendors))
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         log::debug!("sync worker started after {} ms", ms_since_start());
-        start_webhook_listeners(&config, store.path(), &clock, &worker.handle);
+        start_http(&config, store.path(), &clock, &worker.handle);
         if let Err(e) = lock.listen(worker.handle.clone()) {
             log::error!("control socket unavailable ({e}): CLI commands cannot wake this kiosk");
         }
@@ -226,15 +227,32 @@ pub fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts a webhook receiver for each Liefersoft venue that has one: verified events are kept
-/// in the store (on a connection of the receiver's own) before they are acknowledged, and the
-/// worker is woken to apply them. A listener that cannot start is logged (the kiosk still
-/// works by polling).
-fn start_webhook_listeners(
+/// Starts the kiosk's HTTP endpoints, one server per listen address. A server that cannot
+/// start is logged; the kiosk works without it (orders are polled instead of pushed).
+fn start_http(config: &Config, db: &Path, clock: &Arc<dyn Clock>, worker: &WorkerHandle) {
+    let mut mounts = Mounts::new();
+    webhook_mounts(config, db, clock, worker, &mut mounts);
+    for started in mounts.start() {
+        let what = started.what.join(", ");
+        match started.server {
+            Ok(_) => log::info!("{what}: listening on {}", started.listen),
+            Err(e) => log::error!(
+                "{what}: cannot listen on {}: {e}; the kiosk goes on without it",
+                started.listen
+            ),
+        }
+    }
+}
+
+/// A webhook receiver for each Liefersoft venue that has one: verified events are kept in
+/// the store (on a connection of the receiver's own) before they are acknowledged, and the
+/// worker is woken to apply them.
+fn webhook_mounts(
     config: &Config,
     db: &Path,
     clock: &Arc<dyn Clock>,
     worker: &WorkerHandle,
+    mounts: &mut Mounts,
 ) {
     for venue in &config.venues {
         let VendorSettings::Liefersoft(s) = &venue.vendor else {
@@ -257,18 +275,12 @@ fn start_webhook_listeners(
             clock: clock.clone(),
         };
         let handle = worker.clone();
-        match crate::vendors::webhook::serve(hook, keeper, move || Waker::wake(&handle)) {
-            Ok(_) => log::info!(
-                "webhook receiver of {} listening on {}",
-                venue.key,
-                hook.listen
-            ),
-            Err(e) => log::error!(
-                "webhook receiver of {} cannot listen on {}: {e}; orders are polled instead",
-                venue.key,
-                hook.listen
-            ),
-        }
+        mounts.add(crate::vendors::webhook::mount(
+            hook,
+            &venue.key,
+            keeper,
+            move || Waker::wake(&handle),
+        ));
     }
 }
 

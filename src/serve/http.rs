@@ -23,6 +23,8 @@ pub struct Request {
     pub method: String,
     /// The path without the query.
     pub path: String,
+    /// What followed the `?` (without it), "" when there was none.
+    pub query: String,
     headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -34,6 +36,16 @@ impl Request {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `name` in the query (`?since=12&wait=20`), undecoded (the kiosk's
+    /// parameters are numbers and words); the first one where it is given twice.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
     }
 
     fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -139,9 +151,11 @@ fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<(Request, usize)>, C
         return Err(too_large_head());
     }
     let target = parsed.path.unwrap_or("/");
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let request = Request {
         method: parsed.method.unwrap_or("").to_string(),
-        path: target.split('?').next().unwrap_or("").to_string(),
+        path: path.to_string(),
+        query: query.split('#').next().unwrap_or("").to_string(),
         headers: parsed
             .headers
             .iter()

@@ -1,5 +1,5 @@
-//! The kiosk's HTTP server: the endpoints (Liefersoft webhooks today; metrics and a peer feed
-//! later) are routes of a [`Router`] on one server per listen address.
+//! The kiosk's HTTP server: the endpoints (Liefersoft webhooks, the metrics, the peer feed)
+//! are routes of a [`Router`] on one server per listen address ([`Mounts`]).
 //!
 //! A small blocking server with explicit limits, because events are rare and tiny and the
 //! kiosk sits behind a TLS-terminating proxy: one thread accepts and hands connections to a
@@ -10,9 +10,11 @@
 //! Parsing is `httparse`'s; every answer closes the connection.
 
 mod http;
+mod mounts;
 mod router;
 
 pub use http::{Request, Response};
+pub use mounts::{Mount, Mounts, Started};
 pub use router::{Handler, Router};
 
 use http::Cut;

@@ -45,6 +45,25 @@ impl Router {
         self
     }
 
+    /// Adds the routes of `other` (another endpoint on the same address). A route whose
+    /// method and path this router has already is not added: its path is returned, for the
+    /// caller to say which endpoint lost it.
+    pub fn merge(&mut self, other: Router) -> Vec<String> {
+        let mut clashes = Vec::new();
+        for route in other.routes {
+            let taken = self
+                .routes
+                .iter()
+                .any(|r| r.method == route.method && r.path == route.path);
+            if taken {
+                clashes.push(format!("{} {}", route.method, route.path));
+            } else {
+                self.routes.push(route);
+            }
+        }
+        clashes
+    }
+
     /// The route for a request head, or the answer to give instead: 404 for an unknown path,
     /// 405 (with `Allow`) for a known path and another method.
     pub(crate) fn find(&self, method: &str, path: &str) -> Result<&Route, Response> {
@@ -76,5 +95,16 @@ mod tests {
         assert_eq!(refused.status, 405);
         assert_eq!(refused.body, b"only POST");
         assert_eq!(refused.headers, vec![("Allow", "POST".to_string())]);
+    }
+
+    #[test]
+    fn merging_keeps_the_first_of_two_routes_on_one_path() {
+        let mut first = Router::new().route("POST", "/", 10, |_| Response::text(200, "hook"));
+        let second = Router::new()
+            .route("GET", "/metrics", 0, |_| Response::text(200, "m"))
+            .route("POST", "/", 20, |_| Response::text(200, "other"));
+        assert_eq!(first.merge(second), vec!["POST /".to_string()]);
+        assert_eq!(first.find("POST", "/").unwrap().body_limit, 10);
+        assert!(first.find("GET", "/metrics").is_ok());
     }
 }

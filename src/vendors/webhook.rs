@@ -16,7 +16,7 @@ use super::liefersoft::LiefersoftOrder;
 use super::{RemoteOrder, RemoteState, RemoteUpdate};
 use crate::config::{Secret, WebhookSettings};
 use crate::domain::Clock;
-use crate::serve::{Limits, Request, Response, Router, Server};
+use crate::serve::{Limits, Mount, Request, Response, Router};
 use crate::store::Store;
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
@@ -134,20 +134,27 @@ pub fn paths(public_url: &str) -> Vec<String> {
     paths
 }
 
-/// Starts the receiver of one venue on its `listen` address: keeps every new, correctly
-/// signed event in the store, then calls `on_kept` (to wake the worker). See [`router`].
-pub fn serve(
+/// The receiver of one venue as an endpoint on its `listen` address: keeps every new,
+/// correctly signed event in the store, then calls `on_kept` (to wake the worker). See
+/// [`router`].
+pub fn mount(
     hook: &WebhookSettings,
+    venue: &str,
     keeper: StoreKeeper,
     on_kept: impl Fn() + Send + 'static,
-) -> io::Result<Server> {
+) -> Mount {
     let routes = router(
         &paths(&hook.public_url),
         hook.secret.clone(),
         Box::new(keeper),
         on_kept,
     );
-    Server::bind(&hook.listen, routes, Limits::default())
+    Mount {
+        what: format!("the webhook receiver of {venue}"),
+        listen: hook.listen.clone(),
+        router: routes,
+        limits: Limits::default(),
+    }
 }
 
 /// The receiver's routes: POST on each of `paths`, bodies up to [`MAX_BODY`] (else 413).
