@@ -120,6 +120,7 @@ impl App {
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         log::debug!("sync worker started after {} ms", ms_since_start());
         start_http(&config, store.path(), &clock, &worker.handle);
+        crate::peers::reader::start(&config, store.path(), clock.clone(), listeners.clone());
         if let Err(e) = lock.listen(worker.handle.clone()) {
             log::error!("control socket unavailable ({e}): CLI commands cannot wake this kiosk");
         }
@@ -229,9 +230,10 @@ pub fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<(), String> {
 
 /// Starts the kiosk's HTTP endpoints, one server per listen address. A server that cannot
 /// start is logged; the kiosk works without it (orders are polled instead of pushed).
-fn start_http(config: &Config, db: &Path, clock: &Arc<dyn Clock>, worker: &WorkerHandle) {
+fn start_http(config: &Arc<Config>, db: &Path, clock: &Arc<dyn Clock>, worker: &WorkerHandle) {
     let mut mounts = Mounts::new();
     webhook_mounts(config, db, clock, worker, &mut mounts);
+    peer_feed_mount(config, db, clock, &mut mounts);
     for started in mounts.start() {
         let what = started.what.join(", ");
         match started.server {
@@ -241,6 +243,16 @@ fn start_http(config: &Config, db: &Path, clock: &Arc<dyn Clock>, worker: &Worke
                 started.listen
             ),
         }
+    }
+}
+
+/// The feed of this kiosk's orders for its peers, where `[peers] listen` asks for one.
+fn peer_feed_mount(config: &Arc<Config>, db: &Path, clock: &Arc<dyn Clock>, mounts: &mut Mounts) {
+    let Some(peers) = &config.peers else { return };
+    let Some(listen) = &peers.listen else { return };
+    match crate::peers::feed::mount(config, listen, peers.token.clone(), db, clock.clone()) {
+        Ok(mount) => mounts.add(mount),
+        Err(e) => log::error!("{e}; the other screens do not see this kiosk's orders"),
     }
 }
 

@@ -237,6 +237,7 @@ fn no_secret_value_reaches_debug_display_or_the_summary() {
         "sample-order-mesa-api-key",
         "sample-liefersoft-password",
         "sample-webhook-secret-123456",
+        "sample-canteen-peer-token-0123",
         "89abcdef0123456789abcdef",
     ] {
         assert!(!text.contains(value), "{value} leaked");
@@ -1587,4 +1588,110 @@ fn rarer_messages() {
     );
     let r = config::load(&path).unwrap_err();
     has(&r, "badges.csv", None, "", &["not a UTF-8 text (CSV) file"]);
+}
+
+// ---------------------------------------------------------------- [peers]
+
+const PEER_SECRETS: [(&str, &str); 1] = [(
+    "secrets.toml",
+    "peers.token = \"a-canteen-token-of-hall-b\"\npeers.short = \"short\"\n",
+)];
+
+fn with_peers(peers: &str) -> String {
+    format!("secrets_file = \"secrets.toml\"\n{KIOSK}{DEMO_VENUE}\n[peers]\n{peers}")
+}
+
+#[test]
+fn peers_serve_and_read_with_a_shared_token() {
+    let text = with_peers(
+        "listen = \"0.0.0.0:8470\"\nfrom = [\"http://door-kiosk:8470/\", \"https://10.0.0.7\"]\ntoken = \"secret:peers.token\"\n",
+    );
+    let c = ok_with("peers", &text, &PEER_SECRETS);
+    let peers = c.peers.as_ref().unwrap();
+    assert_eq!(peers.listen.as_deref(), Some("0.0.0.0:8470"));
+    assert_eq!(
+        peers.from,
+        vec!["http://door-kiosk:8470", "https://10.0.0.7"]
+    );
+    assert_eq!(peers.token.expose(), "a-canteen-token-of-hall-b");
+    let summary = config::summary(&c);
+    assert!(
+        summary.contains("Peers: serves its orders on 0.0.0.0:8470; reads http://door-kiosk:8470"),
+        "{summary}"
+    );
+    assert!(!summary.contains("a-canteen-token"));
+    assert!(ok("no peers", &minimal()).peers.is_none());
+}
+
+#[test]
+fn peer_settings_are_checked() {
+    let text = with_peers(
+        "listen = \"everywhere\"\nfrom = [\"door-kiosk:8470\", 7, \"http://a:1\", \"http://a:1/\"]\ntoken = \"secret:peers.short\"\nport = 1\n",
+    );
+    let r = errors_with("peersbad", &text, &PEER_SECRETS);
+    has(
+        &r,
+        "kiosk.toml",
+        Some(14),
+        "peers.listen",
+        &["address and port", "\"everywhere\""],
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(15),
+        "peers.from",
+        &["must start with http://"],
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(15),
+        "peers.from",
+        &["must hold strings"],
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(15),
+        "peers.from",
+        &["lists http://a:1 twice"],
+    );
+    let p = has(
+        &r,
+        "kiosk.toml",
+        Some(16),
+        "peers.token",
+        &["at least 16 characters"],
+    );
+    assert!(!p.message.contains("short\""));
+    has(
+        &r,
+        "kiosk.toml",
+        Some(17),
+        "peers.port",
+        &["not a known setting"],
+    );
+
+    let r = errors_with("peersnone", &with_peers(""), &PEER_SECRETS);
+    has(
+        &r,
+        "kiosk.toml",
+        Some(13),
+        "peers",
+        &["needs `listen`", "`from`"],
+    );
+    has(&r, "kiosk.toml", Some(13), "peers.token", &["missing"]);
+    let r = errors_with(
+        "peersinline",
+        &with_peers("listen = \"0.0.0.0:8470\"\ntoken = \"a-canteen-token-of-hall-b\"\n"),
+        &PEER_SECRETS,
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(15),
+        "peers.token",
+        &["must not hold the credential itself"],
+    );
 }

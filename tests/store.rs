@@ -4,7 +4,8 @@ use canteen_kiosk::domain::{
     ListedLine, ListedOrder, Money, Order, OrderEvent, OrderLine, OrderState, Percent,
 };
 use canteen_kiosk::store::{
-    FILE_NAME, OpenReport, OrderFilter, OutboxChange, OutboxKind, OutboxStatus, Store, schema,
+    FILE_NAME, OpenReport, OrderFilter, OutboxChange, OutboxKind, OutboxStatus, PeerPage, PeerRow,
+    Store, schema,
 };
 use canteen_kiosk::vendors::demo::demo_menu_day;
 use jiff::Timestamp;
@@ -115,6 +116,11 @@ fn an_old_file_is_upgraded_and_keeps_its_rows(version: u32) {
         let day = "2026-11-23".parse().unwrap();
         let list = store.day_list("demo", day).unwrap().unwrap();
         assert_eq!(list.orders.len(), 2, "the platform's list of the day");
+    }
+    if version >= 5 {
+        let waiting = store.webhook_events_to_apply(10).unwrap();
+        assert_eq!(waiting.len(), 1, "the event not applied yet");
+        assert_eq!(store.poll_times("list").unwrap().len(), 1);
     }
     every_table_takes_new_rows(&mut store);
 }
@@ -242,6 +248,38 @@ fn every_table_takes_new_rows(store: &mut Store) {
         .save_poll_times("status", &[("o-sent".into(), Some(at))])
         .unwrap();
     assert_eq!(store.poll_times("status").unwrap()["o-sent"], at);
+    a_peer_page_is_kept(store, at);
+}
+
+/// The cache of a peer's feed takes a page and gives its rows back by day and by badge key.
+fn a_peer_page_is_kept(store: &mut Store, at: Timestamp) {
+    let day = "2026-11-23".parse().unwrap();
+    let row = PeerRow {
+        peer: "http://door:8470".into(),
+        id: "p-1".into(),
+        venue: "demo".into(),
+        day,
+        badge_key: "k1".into(),
+        body: "{}".into(),
+    };
+    let page = PeerPage {
+        peer: row.peer.clone(),
+        kiosk_name: "Door".into(),
+        epoch: "e1".into(),
+        cursor: 7,
+        full: true,
+        rows: vec![row.clone()],
+        heard_at: at,
+        keep_from: day,
+    };
+    store.save_peer_page(&page).unwrap();
+    assert_eq!(
+        store.peer_orders_of_day("demo", day).unwrap(),
+        vec![row.clone()]
+    );
+    assert_eq!(store.peer_orders_of_badge("k1", day).unwrap(), vec![row]);
+    let status = store.peer_status("http://door:8470").unwrap().unwrap();
+    assert_eq!((status.cursor, status.heard_at), (7, Some(at)));
 }
 
 #[test]
@@ -264,6 +302,11 @@ fn a_file_of_schema_version_4_is_upgraded_and_keeps_its_rows() {
     an_old_file_is_upgraded_and_keeps_its_rows(4);
 }
 
+#[test]
+fn a_file_of_schema_version_5_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(5);
+}
+
 /// A new migration step makes the version before it old: it needs a fixture and a test.
 #[test]
 fn every_old_schema_version_has_a_fixture() {
@@ -275,7 +318,7 @@ fn every_old_schema_version_has_a_fixture() {
     }
     assert_eq!(
         schema::CURRENT_VERSION,
-        5,
+        6,
         "add the test of the new fixture above"
     );
 }

@@ -6,6 +6,7 @@ use super::order::{dish_names, order_json};
 use super::setup::{pick_venue, with_kiosk};
 use canteen_kiosk::config::Config;
 use canteen_kiosk::kiosk::{self, Kiosk, KitchenSource, KitchenView, Parked};
+use canteen_kiosk::peers::PeerHeard;
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -37,12 +38,21 @@ fn orders(k: &mut Kiosk, args: &Args) -> CliResult {
     };
     let list = k.my_orders(badge).map_err(CliError::failed)?;
     let parked = k.parked_orders().map_err(CliError::failed)?;
+    let elsewhere = k.peer_order_views(badge).map_err(CliError::failed)?;
     if args.csv {
         let csv = kiosk::export::orders_csv(k, &list).map_err(CliError::failed)?;
         print!("{csv}");
     } else if args.json {
-        let rows = list.iter().map(|o| order_json(o, parked.get(&o.id)));
-        println!("{}", serde_json::Value::Array(rows.collect()));
+        let mut rows: Vec<_> = list
+            .iter()
+            .map(|o| order_json(o, parked.get(&o.id)))
+            .collect();
+        rows.extend(elsewhere.iter().map(|v| {
+            let mut row = order_json(&v.order, None);
+            row["placed_at"] = json!(v.placed_at);
+            row
+        }));
+        println!("{}", serde_json::Value::Array(rows));
     } else {
         for o in &list {
             let p = parked.get(&o.id);
@@ -55,6 +65,18 @@ fn orders(k: &mut Kiosk, args: &Args) -> CliResult {
                 dish_names(o),
                 p.map(|p| format!(" — row {}: {}", p.row, p.reason))
                     .unwrap_or_default()
+            );
+        }
+        for v in &elsewhere {
+            let o = &v.order;
+            println!(
+                "{}  {}  {:<18} {:<10} {}  (placed at {}; cancel it there)",
+                o.day,
+                o.id,
+                o.state,
+                o.badge,
+                dish_names(o),
+                v.placed_at.as_deref().unwrap_or("another kiosk")
             );
         }
     }
@@ -84,6 +106,7 @@ fn print_day(view: &KitchenView, csv: bool, json_out: bool) {
                     "order_state": p.state.as_str(),
                     "parked_row": p.parked.as_ref().map(|r| r.row),
                     "reason": Parked::reason(p.parked.as_ref(), p.reason.as_deref()),
+                    "placed_at": p.placed_at,
                 })
             })
             .collect();
@@ -92,6 +115,7 @@ fn print_day(view: &KitchenView, csv: bool, json_out: bool) {
             json!({
                 "date": view.day.map(|d| d.to_string()), "source": source,
                 "fetched_at": fetched_at, "complete": complete, "orders": rows,
+                "peers": view.peers.iter().map(peer_json).collect::<Vec<_>>(),
             })
         );
     } else {
@@ -109,14 +133,41 @@ fn print_day_text(view: &KitchenView, complete: bool, fetched_at: String) {
             "# the vendor's list as of {fetched_at} (it has more orders than the kiosk reads)"
         ),
     }
+    for peer in &view.peers {
+        println!("# {}", peer_line(peer));
+    }
     for p in &view.pickups {
         println!(
-            "{:<24} {:<30} {:>3}  {:<18} {}",
+            "{:<24} {:<30} {:>3}  {:<18} {}{}",
             p.name,
             p.dish,
             p.quantity,
             Parked::state_word(p.parked.as_ref(), p.state),
-            p.order_id
+            p.order_id,
+            p.placed_at
+                .as_ref()
+                .map(|at| format!("  (placed at {at})"))
+                .unwrap_or_default()
         );
+    }
+}
+
+fn peer_json(p: &PeerHeard) -> serde_json::Value {
+    json!({
+        "url": p.url, "name": p.name, "heard_at": p.heard_at.map(|t| t.to_string()),
+        "stale": p.stale, "error": p.error,
+    })
+}
+
+/// "peer Door kiosk (http://door:8470): heard at 2026-12-02T11:03:05Z" or why it is stale.
+fn peer_line(p: &PeerHeard) -> String {
+    let heard = match p.heard_at {
+        Some(at) => format!("heard at {at}"),
+        None => "never heard".to_string(),
+    };
+    match (p.stale, &p.error) {
+        (false, _) => format!("peer {} ({}): {heard}", p.name, p.url),
+        (true, Some(e)) => format!("peer {} ({}): STALE, {heard}; {e}", p.name, p.url),
+        (true, None) => format!("peer {} ({}): STALE, {heard}", p.name, p.url),
     }
 }

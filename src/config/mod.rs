@@ -11,6 +11,7 @@ mod csv;
 mod kiosk;
 pub mod menu_file;
 mod model;
+pub mod peers;
 mod reader;
 mod report;
 mod secrets;

@@ -16,6 +16,8 @@ pub struct Config {
     pub venues: Vec<Venue>,
     pub badges: Vec<Badge>,
     pub secrets: Secrets,
+    /// `[peers]`: the order feed shared with the canteen's other screens.
+    pub peers: Option<PeerSettings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +200,18 @@ pub struct WebhookSettings {
     /// The public https URL registered at Liefersoft.
     pub public_url: String,
     pub secret: Secret,
+}
+
+/// `[peers]`: this kiosk's order feed for the other screens of its canteen, and the kiosks
+/// whose feeds it reads.
+#[derive(Debug, Clone)]
+pub struct PeerSettings {
+    /// Where this kiosk serves its feed, e.g. `0.0.0.0:8470`; none: it serves none.
+    pub listen: Option<String>,
+    /// The kiosks whose feeds this one reads, e.g. `http://door-kiosk:8470`.
+    pub from: Vec<String>,
+    /// The canteen's shared token: asked of every request, sent with every read.
+    pub token: Secret,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -44,11 +44,26 @@ pub fn summary(config: &Config) -> String {
         venue_lines(&mut out, venue);
     }
     let _ = writeln!(out, "{}", badge_line(config));
+    if let Some(peers) = &config.peers {
+        peer_lines(&mut out, peers);
+    }
     if let Some(path) = &config.secrets.path {
         let n = config.secrets.values.len();
         let _ = writeln!(out, "Secrets: {} ({n} keys)", path.display());
     }
     out
+}
+
+fn peer_lines(out: &mut String, peers: &super::model::PeerSettings) {
+    let serves = match &peers.listen {
+        Some(listen) => format!("serves its orders on {listen}"),
+        None => "serves no orders".to_string(),
+    };
+    let reads = match peers.from.is_empty() {
+        true => "reads no other kiosk".to_string(),
+        false => format!("reads {}", peers.from.join(", ")),
+    };
+    let _ = writeln!(out, "Peers: {serves}; {reads} (token {})", peers.token);
 }
 
 fn venue_lines(out: &mut String, v: &Venue) {

@@ -67,6 +67,7 @@ mod tests {
             order_id: "o-1".into(),
             reason: reason.map(str::to_string),
             parked: None,
+            placed_at: None,
         };
         let rows = [
             ("2026-02-13".to_string(), pickup("Soup", None)),

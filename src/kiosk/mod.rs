@@ -3,6 +3,7 @@
 //! transaction; it never talks to a vendor — it wakes the sync worker instead.
 
 pub mod export;
+mod peer_views;
 pub mod status;
 mod views;
 
@@ -44,6 +45,9 @@ pub enum KioskError {
     NotCancellable(OrderState),
     #[error("no such order")]
     NoSuchOrder,
+    /// The order was placed at another kiosk of the canteen: only that kiosk sends for it.
+    #[error("that order was placed at {0}: cancel it there")]
+    PlacedElsewhere(String),
     /// The badge does not own the order.
     #[error("that order belongs to another badge")]
     NotYours,
@@ -242,7 +246,12 @@ impl Kiosk {
     /// Asks to cancel an order. A not-yet-sent order is cancelled at once; a sent one gets a
     /// cancel outbox row. Both in one transaction with the order's new state.
     pub fn cancel_order(&mut self, badge: &Badge, order_id: &str) -> Result<Order> {
-        let mut order = self.store.order(order_id)?.ok_or(KioskError::NoSuchOrder)?;
+        let Some(mut order) = self.store.order(order_id)? else {
+            return Err(match self.peer_order_place(badge, order_id)? {
+                Some(place) => KioskError::PlacedElsewhere(place),
+                None => KioskError::NoSuchOrder,
+            });
+        };
         if order.badge != badge.number && badge.role != Role::Admin {
             return Err(KioskError::NotYours);
         }

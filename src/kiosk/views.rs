@@ -3,10 +3,11 @@
 
 use super::{Kiosk, KioskError, Result};
 use crate::domain::{Article, DayList, Money, Order, OrderState, Window};
+use crate::peers::PeerHeard;
 use crate::store::{OrderFilter, OutboxStatus};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Why a day cannot be ordered for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +61,9 @@ pub struct OrderView {
     pub cancel_until: Option<Timestamp>,
     /// Set while the order's outbox row is parked.
     pub parked: Option<Parked>,
+    /// The peer kiosk's name for an order placed there (shown read-only: it is cancelled
+    /// there).
+    pub placed_at: Option<String>,
 }
 
 /// The kitchen's view of one day's service.
@@ -71,6 +75,8 @@ pub struct KitchenView {
     pub pickups: Vec<Pickup>,
     /// Where the list comes from (the view says so).
     pub source: KitchenSource,
+    /// The peer kiosks whose orders are merged in (`[peers] from`), and when each was heard.
+    pub peers: Vec<PeerHeard>,
 }
 
 /// Where a kitchen view's orders come from.
@@ -108,8 +114,11 @@ pub struct Pickup {
     pub price: Option<Money>,
     pub state: OrderState,
     pub reason: Option<String>,
-    /// Set while the order's outbox row is parked (only the kiosk's own orders).
+    /// Set while the order's outbox row is parked (the kiosk's own orders; a peer's says
+    /// parked in its state word).
     pub parked: Option<Parked>,
+    /// The peer kiosk's name for an order placed there.
+    pub placed_at: Option<String>,
 }
 
 impl Parked {
@@ -213,9 +222,11 @@ impl Kiosk {
                 can_cancel,
                 cancel_until: d.cancel_until,
                 parked: parked.remove(&order.id),
+                placed_at: None,
                 order,
             });
         }
+        out.extend(self.peer_order_views(badge)?);
         Ok(out)
     }
 
@@ -235,10 +246,18 @@ impl Kiosk {
             .iter()
             .flat_map(|o| self.own_pickups(o, parked.get(&o.id)))
             .collect();
+        // Each order once: the kiosk's own first, then its peers', then the vendor's list.
+        let mut shown: HashSet<String> = own.iter().map(|o| o.id.clone()).collect();
+        for p in self.peer_pickups(venue_key, day)? {
+            if !shown.contains(&p.order_id) {
+                pickups.push(p);
+            }
+        }
+        shown.extend(pickups.iter().map(|p| p.order_id.clone()));
         let source = match list {
             None => KitchenSource::ThisKiosk,
             Some(list) => {
-                pickups.extend(listed_pickups(&list, &own));
+                pickups.extend(listed_pickups(&list, &shown));
                 KitchenSource::Vendor {
                     fetched_at: list.fetched_at,
                     complete: list.complete,
@@ -256,6 +275,7 @@ impl Kiosk {
             counts: dish_counts(&pickups),
             pickups,
             source,
+            peers: self.peers_heard()?,
         })
     }
 
@@ -281,16 +301,20 @@ impl Kiosk {
             state: o.state,
             reason: o.reason.clone(),
             parked: parked.clone(),
+            placed_at: None,
         })
     }
 }
 
-/// The rows of a vendor's list that are not this kiosk's own orders (those are shown from the
-/// kiosk's store, whose state may be newer).
-fn listed_pickups<'a>(list: &'a DayList, own: &'a [Order]) -> impl Iterator<Item = Pickup> + 'a {
+/// The rows of a vendor's list that are not shown already: the kiosk's own orders and its
+/// peers' are shown from the kiosks' stores, whose state may be newer.
+fn listed_pickups<'a>(
+    list: &'a DayList,
+    shown: &'a HashSet<String>,
+) -> impl Iterator<Item = Pickup> + 'a {
     list.orders
         .iter()
-        .filter(|l| !own.iter().any(|o| o.id == l.ref_id))
+        .filter(|l| !shown.contains(&l.ref_id))
         .flat_map(|l| {
             l.lines.iter().map(move |line| Pickup {
                 order_id: l.ref_id.clone(),
@@ -304,6 +328,7 @@ fn listed_pickups<'a>(list: &'a DayList, own: &'a [Order]) -> impl Iterator<Item
                 state: l.state,
                 reason: l.reason.clone(),
                 parked: None,
+                placed_at: None,
             })
         })
 }

@@ -9,12 +9,14 @@ mod meta;
 mod open;
 mod orders;
 mod outbox;
+mod peers;
 mod poll_times;
 mod salvage;
 pub mod schema;
 mod venue_orders;
 mod webhook_events;
 
+pub use peers::{PeerPage, PeerRow, PeerStatus};
 pub use salvage::SalvageRecord;
 pub use webhook_events::KeptEvent;
 

@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[Migration] = &[
         purpose: "webhook events kept before they are acknowledged; vendor poll times",
         sql: V5,
     },
+    Migration {
+        purpose: "the orders of the canteen's other kiosks, as their feeds last gave them",
+        sql: V6,
+    },
 ];
 
 /// The newest schema version this binary writes.
@@ -191,6 +195,32 @@ CREATE TABLE poll_times (
     key  TEXT NOT NULL,
     at   INTEGER NOT NULL,              -- unix seconds: last call (status) or next due (bulk, list)
     PRIMARY KEY (what, key)
+);
+"#;
+
+/// Version 6: what this kiosk last heard from each peer kiosk of `[peers] from` (their orders
+/// and when it heard), so a kitchen display that restarts shows the last known state at once.
+/// A peer's order is kept as its feed gave it (the wire format lives in `peers::wire`).
+const V6: &str = r#"
+CREATE TABLE peer_orders (
+    peer      TEXT NOT NULL,            -- the peer's URL as configured
+    id        TEXT NOT NULL,            -- the order's id at the peer
+    venue     TEXT NOT NULL,
+    day       TEXT NOT NULL,            -- local date YYYY-MM-DD
+    badge_key TEXT NOT NULL,            -- the employee, keyed (never the badge number)
+    body      TEXT NOT NULL,            -- the order as the feed gave it (JSON)
+    PRIMARY KEY (peer, id)
+);
+CREATE INDEX peer_orders_by_day ON peer_orders (venue, day);
+CREATE INDEX peer_orders_by_badge ON peer_orders (badge_key, day);
+CREATE TABLE peer_status (
+    peer       TEXT PRIMARY KEY,
+    kiosk_name TEXT,                    -- the peer's [kiosk] name, as it said
+    epoch      TEXT,                    -- the peer's database; another one: read it anew
+    cursor     INTEGER NOT NULL DEFAULT 0,
+    heard_at   INTEGER,                 -- unix seconds of the last answer
+    error      TEXT,                    -- why the last try failed, in words
+    error_at   INTEGER
 );
 "#;
 

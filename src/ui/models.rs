@@ -210,7 +210,9 @@ pub fn problem(e: &KioskError) -> Problem {
         KioskError::OrderClosed { .. } => Problem::OrderClosed,
         KioskError::CancelClosed { until: Some(_) } => Problem::CancelClosed,
         KioskError::CancelClosed { until: None } => Problem::CancelNotAllowed,
-        KioskError::NotCancellable(_) | KioskError::NoSuchOrder => Problem::NotCancellable,
+        KioskError::NotCancellable(_)
+        | KioskError::NoSuchOrder
+        | KioskError::PlacedElsewhere(_) => Problem::NotCancellable,
         KioskError::NotYours => Problem::NotYours,
         KioskError::Store(_) => Problem::Storage,
     }

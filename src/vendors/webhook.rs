@@ -22,7 +22,6 @@ use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
-use std::io;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The name of the signature header.
