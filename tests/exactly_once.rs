@@ -10,21 +10,12 @@ use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::bessa::{BessaFake, days_with_capture_dishes};
-use support::kiosk::{KioskDir, Running, json, stderr, within};
+use support::kiosk::{KioskDir, Running, day_after, json, stderr, within};
 use support::liefersoft::LiefersoftFake;
 use support::server::{Fault, Reply};
 
 /// The capture's "M1 W2" (article 182378, 4.00).
 const DISH: &str = "182378";
-
-fn day_after(days: i64) -> String {
-    jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
-        .date()
-        .checked_add(jiff::Span::new().days(days))
-        .unwrap()
-        .to_string()
-}
 
 /// A Bessa fake with menus for the coming days and a kiosk on it that holds `n` identical
 /// orders of badge 1001 for tomorrow, saved while its clock was not trusted (so none is sent

@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use std::sync::Mutex;
 use support::bessa::{BessaFake, CAPTURE_TOKEN};
 use support::kiosk::{KioskDir, bin, json, stderr, stdout, tomorrow};
-use support::order_mesa::{CREDENTIAL, HUB_ID, OrderMesaFake};
+use support::order_mesa::{CREDENTIAL, OrderMesaFake};
 use support::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -71,42 +71,6 @@ fn assert_no_debug_text(text: &str) {
     for debug in ["CutoffPassed", "NoMenu", "Some(", "{ at", "Closed("] {
         assert!(!text.contains(debug), "debug text {debug:?} in:\n{text}");
     }
-}
-
-/// A kiosk for one Order Mesa venue at `url`, whose newOrder path is `new_order_path`, with
-/// a file menu (dish `B1` every day), the black-box badges and its clock synchronised.
-fn mesa_kiosk(url: &str, new_order_path: &str) -> KioskDir {
-    let venue = format!(
-        r#"[venues.bistro]
-vendor = "order_mesa"
-time_zone = "Europe/Berlin"
-serving_time = "12:00"
-preorder_delta = "1h"
-cancellation_cutoff = "1h"
-currency = "BRL"
-menu_file = "menu.toml"
-base_url = "{url}"
-integration_hub_service_id = "{HUB_ID}"
-merchant_id = "c312d2ff-1a8f-40ad-8eed-9ae9a908df6e"
-merchant_name = "BOTECO DO ALBINO"
-new_order_path = "{new_order_path}"
-credential = "secret:bistro.credential"
-table_number = "8"
-payment_method = "credit"
-"#
-    );
-    let k = KioskDir::with_venue(&format!("bistro.credential = \"{CREDENTIAL}\"\n"), &venue);
-    std::fs::write(
-        k.dir.path().join("menu.toml"),
-        r#"[[dishes]]
-code = "B1"
-name = "Feijoada"
-price = "32.90"
-weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-"#,
-    )
-    .unwrap();
-    k
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +263,7 @@ fn menu_says_why_a_day_is_closed_in_words() {
 #[test]
 fn a_parked_order_is_shown_as_parked_with_the_url_called() {
     let fake = OrderMesaFake::start();
-    let k = mesa_kiosk(&fake.url(), "/order/newOrderS");
+    let k = KioskDir::order_mesa(&fake.url(), "/order/newOrderS");
     let out = k.run(&[
         "order",
         "--badge",

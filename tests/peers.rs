@@ -8,8 +8,10 @@ mod support;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
-use support::kiosk::{KioskDir, json, stderr, tomorrow, within};
+use support::bessa::{BessaFake, days_with_capture_dishes};
+use support::kiosk::{KioskDir, day_after, json, stderr, tomorrow, within};
 use support::liefersoft::LiefersoftFake;
+use support::order_mesa::OrderMesaFake;
 
 const TOKEN: &str = "the-canteen-peer-token-of-hall-b";
 
@@ -22,7 +24,11 @@ fn free_addr() -> SocketAddr {
 
 /// A Liefersoft kiosk named `name` with a `[peers]` table (`peers`: its lines).
 fn kiosk(fake: &LiefersoftFake, name: &str, peers: &str) -> KioskDir {
-    let k = KioskDir::liefersoft(&fake.url());
+    with_peers(KioskDir::liefersoft(&fake.url()), name, peers)
+}
+
+/// The kiosk `k`, named `name`, with a `[peers]` table (`peers`: its lines).
+fn with_peers(k: KioskDir, name: &str, peers: &str) -> KioskDir {
     let config = std::fs::read_to_string(&k.config)
         .unwrap()
         .replace("name = \"Black box\"", &format!("name = \"{name}\""));
@@ -44,6 +50,66 @@ fn door_and_kitchen(fake: &LiefersoftFake, addr: SocketAddr) -> (KioskDir, Kiosk
         &format!("from = [\"http://{addr}\"]\n"),
     );
     (door, kitchen)
+}
+
+/// Door and kitchen kiosks made by `make` (for one vendor), the door's feed on a free port.
+fn pair(make: impl Fn() -> KioskDir) -> (KioskDir, KioskDir) {
+    let addr = free_addr();
+    let door = with_peers(make(), "Door kiosk", &format!("listen = \"{addr}\"\n"));
+    let kitchen = with_peers(
+        make(),
+        "Kitchen wall",
+        &format!("from = [\"http://{addr}\"]\n"),
+    );
+    (door, kitchen)
+}
+
+/// How a test makes a kiosk for one vendor.
+type MakeKiosk<'a> = Box<dyn Fn() -> KioskDir + 'a>;
+
+/// Bessa and Order Mesa have no list of all orders: there the kitchen sees the door's
+/// orders through the feed alone, within 2 s of being saved.
+#[test]
+fn at_bessa_and_order_mesa_the_kitchen_sees_the_doors_orders() {
+    let bessa = BessaFake::start();
+    let dates: Vec<String> = (1..=2).map(day_after).collect();
+    bessa.set_days(days_with_capture_dishes(&[
+        (dates[0].as_str(), 701),
+        (dates[1].as_str(), 702),
+    ]));
+    let mesa = OrderMesaFake::start();
+    let cases: [(&str, &str, MakeKiosk); 2] = [
+        (
+            "bessa",
+            "182378",
+            Box::new(|| KioskDir::bessa(&bessa.url())),
+        ),
+        (
+            "order_mesa",
+            "B1",
+            Box::new(|| KioskDir::order_mesa(&mesa.url(), "/order/newOrder")),
+        ),
+    ];
+    for (vendor, dish, make) in cases {
+        let (door, kitchen) = pair(make);
+        // The door's menu comes from the vendor at Bessa: one pass fetches it.
+        assert!(door.run(&["sync", "--once"]).status.success());
+        let _door_running = door.serve();
+        let _kitchen_running = kitchen.serve();
+        let saved = Instant::now();
+        let id = door.order_dish_tomorrow(dish);
+        let shown = within(Duration::from_secs(5), || {
+            !rows_of(&kitchen_day(&kitchen), &id).is_empty()
+        });
+        let took = saved.elapsed();
+        assert!(
+            shown.is_some() && took < Duration::from_secs(2),
+            "{vendor}: shown after {took:?}"
+        );
+        let view = kitchen_day(&kitchen);
+        assert_eq!(view["source"], "this_kiosk", "{vendor}: no vendor list");
+        assert_eq!(rows_of(&view, &id)[0]["name"], "Anna B.", "{vendor}");
+    }
 }
 
 /// The kitchen's view of tomorrow, as `orders --json` prints it.
@@ -252,8 +318,14 @@ fn the_feed_serves_only_with_the_token_and_waits_for_changes() {
         "no badge, no e-mail: {body}"
     );
 
-    // Nothing changes: a wait of 2 s answers empty after about 2 s.
-    let cursor = page["cursor"].as_i64().unwrap();
+    // Nothing changes (the order went out, its state settles): a wait of 2 s answers empty
+    // after about 2 s.
+    let settled = within(Duration::from_secs(20), || door_state(&door, &id) == "sent");
+    assert!(settled.is_some(), "the order went out");
+    let (_, body) = get(addr, "/peer/v1/orders", Some(TOKEN));
+    let cursor = serde_json::from_str::<serde_json::Value>(&body).unwrap()["cursor"]
+        .as_i64()
+        .unwrap();
     let asked = Instant::now();
     let (_, body) = get(
         addr,

@@ -66,6 +66,47 @@ token = "secret:canteen.token"
         KioskDir::with_venue(&secrets, &venue)
     }
 
+    /// A kiosk for one Order Mesa venue at `url`, whose newOrder path is `new_order_path`,
+    /// with a file menu (dish `B1` every day), the same badges and its clock synchronised.
+    pub fn order_mesa(url: &str, new_order_path: &str) -> KioskDir {
+        let venue = format!(
+            r#"[venues.bistro]
+vendor = "order_mesa"
+time_zone = "Europe/Berlin"
+serving_time = "12:00"
+preorder_delta = "1h"
+cancellation_cutoff = "1h"
+currency = "BRL"
+menu_file = "menu.toml"
+base_url = "{url}"
+integration_hub_service_id = "{hub}"
+merchant_id = "c312d2ff-1a8f-40ad-8eed-9ae9a908df6e"
+merchant_name = "BOTECO DO ALBINO"
+new_order_path = "{new_order_path}"
+credential = "secret:bistro.credential"
+table_number = "8"
+payment_method = "credit"
+"#,
+            hub = super::order_mesa::HUB_ID,
+        );
+        let secrets = format!(
+            "bistro.credential = \"{}\"\n",
+            super::order_mesa::CREDENTIAL
+        );
+        let k = KioskDir::with_venue(&secrets, &venue);
+        std::fs::write(
+            k.dir.path().join("menu.toml"),
+            r#"[[dishes]]
+code = "B1"
+name = "Feijoada"
+price = "32.90"
+weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+"#,
+        )
+        .unwrap();
+        k
+    }
+
     /// A kiosk with one venue (`venue`: its TOML table) and `secrets`, a file menu with dish
     /// `P1` every day (for venues that take one), the three badges, its clock synchronised.
     pub fn with_venue(secrets: &str, venue: &str) -> KioskDir {
@@ -170,6 +211,11 @@ role = "admin"
 
     /// Orders dish P1 for tomorrow (venue time) for badge 1001; returns the order id.
     pub fn order_tomorrow(&self) -> String {
+        self.order_dish_tomorrow("P1")
+    }
+
+    /// Orders `dish` for tomorrow (venue time) for badge 1001; returns the order id.
+    pub fn order_dish_tomorrow(&self, dish: &str) -> String {
         let out = self.run(&[
             "order",
             "--badge",
@@ -177,7 +223,7 @@ role = "admin"
             "--date",
             &tomorrow(),
             "--dish",
-            "P1",
+            dish,
             "--json",
         ]);
         assert!(out.status.success(), "order: {}", stderr(&out));
@@ -225,10 +271,15 @@ pub fn within(limit: Duration, done: impl Fn() -> bool) -> Option<Duration> {
 
 /// Tomorrow in the venue's zone.
 pub fn tomorrow() -> String {
+    day_after(1)
+}
+
+/// The day `days` after today in the venue's zone (Europe/Berlin).
+pub fn day_after(days: i64) -> String {
     jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
         .date()
-        .tomorrow()
+        .checked_add(jiff::Span::new().days(days))
         .unwrap()
         .to_string()
 }
