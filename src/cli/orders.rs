@@ -125,7 +125,13 @@ fn print_day(view: &KitchenView, csv: bool, json_out: bool) {
 
 fn print_day_text(view: &KitchenView, complete: bool, fetched_at: String) {
     match (&view.source, complete) {
-        (KitchenSource::ThisKiosk, _) => println!("# the orders this kiosk knows of"),
+        (KitchenSource::ThisKiosk, _) if view.peers.is_empty() => {
+            println!("# the orders this kiosk knows of")
+        }
+        (KitchenSource::ThisKiosk, _) => println!(
+            "# the orders of this kiosk and of the {} kiosk(s) it reads",
+            view.peers.len()
+        ),
         (KitchenSource::Vendor { .. }, true) => {
             println!("# all orders of the venue, from the vendor's list as of {fetched_at}")
         }
