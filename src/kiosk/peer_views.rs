@@ -36,7 +36,7 @@ impl Kiosk {
     pub(crate) fn peer_pickups(&self, venue: &str, day: Date) -> Result<Vec<Pickup>> {
         let names = self.peer_names()?;
         let rows = self.store().peer_orders_of_day(venue, day)?;
-        Ok(readable(rows)
+        Ok(readable(self.of_configured_peers(rows))
             .flat_map(|(row, order)| {
                 let placed_at = names.get(&row.peer).cloned();
                 let state = order.state();
@@ -74,7 +74,7 @@ impl Kiosk {
             .store()
             .peer_orders_of_badge(&badge_key(&peers.token, badge), today)?;
         let mut out = Vec::new();
-        for (row, feed) in readable(rows) {
+        for (row, feed) in readable(self.of_configured_peers(rows)) {
             let Ok(venue) = self.venue(&feed.venue) else {
                 continue;
             };
@@ -103,6 +103,19 @@ impl Kiosk {
             .into_iter()
             .find(|v| v.order.id == order_id)
             .and_then(|v| v.placed_at))
+    }
+
+    /// The rows of peers the config names (a peer taken out of `from` is forgotten when the
+    /// kiosk restarts; until then it is not shown).
+    fn of_configured_peers(&self, mut rows: Vec<PeerRow>) -> Vec<PeerRow> {
+        let from = self
+            .config()
+            .peers
+            .as_ref()
+            .map(|p| p.from.as_slice())
+            .unwrap_or(&[]);
+        rows.retain(|r| from.contains(&r.peer));
+        rows
     }
 
     /// Each peer's kiosk name as it last said, by URL.

@@ -25,6 +25,7 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(30);
 
 /// Starts one reader per configured peer. A reader that cannot start is logged.
 pub fn start(config: &Arc<Config>, db: &Path, clock: Arc<dyn Clock>, listeners: Listeners) {
+    forget_unlisted_peers(config, db);
     let Some(peers) = &config.peers else { return };
     for (n, url) in peers.from.iter().enumerate() {
         let reader = match Store::connect(db) {
@@ -48,6 +49,20 @@ pub fn start(config: &Arc<Config>, db: &Path, clock: Arc<dyn Clock>, listeners: 
         if let Err(e) = spawned {
             log::error!("peer {url}: not read (cannot start a thread: {e})");
         }
+    }
+}
+
+/// Drops what the store kept of peers the config no longer names.
+fn forget_unlisted_peers(config: &Config, db: &Path) {
+    let keep = config
+        .peers
+        .as_ref()
+        .map(|p| p.from.clone())
+        .unwrap_or_default();
+    match Store::connect(db).and_then(|mut s| s.forget_peers_except(&keep)) {
+        Ok(0) => {}
+        Ok(n) => log::info!("forgot {n} orders of kiosks no longer in [peers] from"),
+        Err(e) => log::warn!("cannot forget the orders of former peers: {e}"),
     }
 }
 

@@ -92,6 +92,22 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets every peer but `keep` (peers taken out of the config), rows and status.
+    pub fn forget_peers_except(&mut self, keep: &[String]) -> Result<usize> {
+        let tx = self.conn_mut().transaction()?;
+        let mut gone = 0;
+        let known: Vec<String> = tx
+            .prepare("SELECT peer FROM peer_status UNION SELECT DISTINCT peer FROM peer_orders")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for peer in known.iter().filter(|p| !keep.contains(p)) {
+            gone += tx.execute("DELETE FROM peer_orders WHERE peer = ?1", [peer])?;
+            tx.execute("DELETE FROM peer_status WHERE peer = ?1", [peer])?;
+        }
+        tx.commit()?;
+        Ok(gone)
+    }
+
     /// Notes that a peer did not answer (or answered badly); what was heard before stays.
     pub fn note_peer_error(&self, peer: &str, error: &str, at: Timestamp) -> Result<()> {
         self.conn().execute(
