@@ -1311,6 +1311,24 @@ fn kitchen_shows_a_peers_orders_and_when_it_was_heard_from() {
         f.find("Stale: Door kiosk: no answer since 09:42 · connection refused (os error 111)")
             .is_some()
     );
+
+    // Where the vendor lists the venue's orders, the footer says the peers' are in it too.
+    f.worker
+        .put_day_lists(
+            "demo",
+            &[date(2026, 11, 19)],
+            &[],
+            t0(),
+            true,
+            date(2026, 11, 12),
+        )
+        .unwrap();
+    f.listeners.notify(Change::Orders);
+    f.ui.pump();
+    settle();
+    assert_eq!(f.kitchen().get_source(), KitchenSource::Vendor);
+    assert!(f.find("With the orders of 1 other kiosk:").is_some());
+    assert_eq!(f.pickups().len(), 2);
 }
 
 /// An order the employee placed at the door kiosk is in their list, says where it was placed
