@@ -6,10 +6,11 @@
 //! The screenshot test renders through its own thread and platform (see src/ui/screenshot.rs),
 //! so it does not collide with the testing backend of the other tests.
 
-use canteen_kiosk::config::{Config, Mode};
+use canteen_kiosk::config::{Config, Mode, PeerSettings, Secret};
 use canteen_kiosk::domain::{Clock, ListedLine, ListedOrder, ManualClock, OrderEvent, OrderState};
 use canteen_kiosk::kiosk::Kiosk;
-use canteen_kiosk::store::{OrderFilter, OutboxChange, OutboxStatus, Store};
+use canteen_kiosk::peers::wire::{FeedLine, FeedOrder, badge_key};
+use canteen_kiosk::store::{OrderFilter, OutboxChange, OutboxStatus, PeerPage, PeerRow, Store};
 use canteen_kiosk::sync::{Change, Listeners, SharedStatus};
 use canteen_kiosk::ui::generated::{
     AdminApi, Api, DayState, KitchenApi, KitchenSource, OrderStatus, Problem, Screen, Sheet,
@@ -685,8 +686,8 @@ fn screenshots_render_every_state() {
         .map(PathBuf::from)
         .unwrap_or_else(|| unique_dir("shots"));
     let files = canteen_kiosk::ui::render_screenshots(&dir).expect("renders");
-    // 21 states, 2 sizes, 3 languages.
-    assert_eq!(files.len(), 21 * SHOT_SIZES.len() * 3);
+    // 23 states, 2 sizes, 3 languages.
+    assert_eq!(files.len(), 23 * SHOT_SIZES.len() * 3);
     for file in &files {
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(file).unwrap()));
@@ -1113,4 +1114,271 @@ fn out_of_service_shows_why_and_leaves_once_the_store_opens() {
     );
     assert!(find("This kiosk cannot take orders right now").is_none());
     assert!(find("Tap your badge").is_some(), "the idle screen");
+}
+
+// ---- the orders of the canteen's other kiosks (`[peers] from`)
+
+const PEER: &str = "http://door-kiosk:8470";
+const PEER_TOKEN: &str = "canteen-shared-token-0123";
+
+/// This kiosk reads the door kiosk's feed.
+fn reads_the_door_kiosk(c: &mut Config) {
+    c.peers = Some(PeerSettings {
+        listen: None,
+        from: vec![PEER.to_string()],
+        token: Secret::new(PEER_TOKEN),
+    });
+}
+
+/// An order of `badge` for today at 12:00 as the door kiosk's feed gives it.
+fn door_order(id: &str, badge: &str, employee: &str, dish: &str, state: OrderState) -> PeerRow {
+    let day = date(2026, 11, 19);
+    let key = badge_key(&Secret::new(PEER_TOKEN), badge);
+    let order = FeedOrder {
+        id: id.into(),
+        venue: "demo".into(),
+        day,
+        serving: day.at(12, 0, 0, 0).to_zoned(vienna()).unwrap().timestamp(),
+        employee: employee.into(),
+        badge_key: key.clone(),
+        lines: vec![FeedLine {
+            dish: dish.into(),
+            quantity: 1,
+            unit_price_cents: 650,
+        }],
+        state: state.as_str().into(),
+        parked: false,
+        reason: None,
+        created_at: t0(),
+        updated_at: t0(),
+    };
+    PeerRow {
+        peer: PEER.into(),
+        id: id.into(),
+        venue: "demo".into(),
+        day,
+        badge_key: key,
+        body: serde_json::to_string(&order).unwrap(),
+    }
+}
+
+impl Fixture {
+    /// The door kiosk answers now with all of its orders, as the peer reader keeps them.
+    fn door_answers(&mut self, rows: Vec<PeerRow>) {
+        self.worker
+            .save_peer_page(&PeerPage {
+                peer: PEER.into(),
+                kiosk_name: "Door kiosk".into(),
+                epoch: "door-e1".into(),
+                cursor: rows.len() as i64,
+                full: true,
+                rows,
+                heard_at: self.clock.now(),
+                keep_from: date(2026, 11, 19),
+            })
+            .unwrap();
+        self.listeners.notify(Change::Orders);
+        self.ui.pump();
+        settle();
+    }
+
+    fn peer_lines(&self) -> Vec<(String, String, bool, String)> {
+        self.kitchen()
+            .get_peers()
+            .iter()
+            .map(|p| {
+                (
+                    p.name.to_string(),
+                    p.heard_at.to_string(),
+                    p.stale,
+                    p.error.to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The kitchen lists the door kiosk's orders beside its own, each with where it was placed,
+/// and the footer says when the door kiosk was last heard from, or that it went stale: by
+/// time alone (no answer for more than 50 s) and after a failed read.
+#[test]
+fn kitchen_shows_a_peers_orders_and_when_it_was_heard_from() {
+    let mut f = Fixture::with_config("kitchen-peer", reads_the_door_kiosk);
+    let dish = f.first_dish();
+    f.order_as("1001", 0);
+    f.type_keys("9001\n");
+    assert_eq!(f.api().get_screen(), Screen::Kitchen);
+    assert_eq!(
+        f.peer_lines(),
+        vec![(PEER.to_string(), String::new(), true, String::new())]
+    );
+    assert!(
+        f.find(&format!("Stale: {PEER}: not heard from yet"))
+            .is_some()
+    );
+
+    f.door_answers(vec![door_order(
+        "door-1",
+        "1002",
+        "Michael K.",
+        &dish,
+        OrderState::Confirmed,
+    )]);
+    assert_eq!(
+        f.pickups(),
+        vec![
+            ("Anna Berger".to_string(), OrderStatus::Queued, false),
+            ("Michael K.".to_string(), OrderStatus::Confirmed, false),
+        ]
+    );
+    let placed: Vec<String> = f
+        .kitchen()
+        .get_pickups()
+        .iter()
+        .map(|p| p.placed_at.to_string())
+        .collect();
+    assert_eq!(placed, vec!["".to_string(), "Door kiosk".to_string()]);
+    assert!(
+        f.find(&format!(
+            "Michael K., {dish}, Confirmed, Placed at Door kiosk"
+        ))
+        .is_some()
+    );
+    assert!(f.find("Placed at Door kiosk").is_some());
+    assert_eq!(f.kitchen_counts(), vec![(dish.clone(), 1, 1)]);
+    assert!(
+        f.find(
+            "Orders this kiosk and 1 other kiosk know of. Highlighted: changed since the last \
+             look."
+        )
+        .is_some()
+    );
+    assert_eq!(
+        f.peer_lines(),
+        vec![(
+            "Door kiosk".to_string(),
+            "09:41".to_string(),
+            false,
+            String::new()
+        )]
+    );
+    assert!(f.find("Door kiosk: heard from at 09:41").is_some());
+
+    // No answer for 51 s: stale on the next tick, its orders still shown.
+    f.clock.advance(SignedDuration::from_secs(51));
+    f.seconds(1);
+    assert_eq!(
+        f.peer_lines(),
+        vec![(
+            "Door kiosk".to_string(),
+            "09:41".to_string(),
+            true,
+            String::new()
+        )]
+    );
+    assert!(f.find("Stale: Door kiosk: no answer since 09:41").is_some());
+    assert_eq!(f.pickups().len(), 2, "the last known orders stay");
+
+    // It answers again at 09:42, then a read fails: stale at once, with the error in short.
+    f.clock.advance(SignedDuration::from_secs(20));
+    f.door_answers(vec![door_order(
+        "door-1",
+        "1002",
+        "Michael K.",
+        &dish,
+        OrderState::Confirmed,
+    )]);
+    assert_eq!(f.peer_lines()[0].1, "09:42");
+    assert!(!f.peer_lines()[0].2);
+    assert!(f.find("Door kiosk: heard from at 09:42").is_some());
+    f.clock.advance(SignedDuration::from_secs(5));
+    f.worker
+        .note_peer_error(PEER, "connection refused (os error 111)", f.clock.now())
+        .unwrap();
+    f.listeners.notify(Change::Orders);
+    f.ui.pump();
+    settle();
+    assert_eq!(
+        f.peer_lines(),
+        vec![(
+            "Door kiosk".to_string(),
+            "09:42".to_string(),
+            true,
+            "connection refused (os error 111)".to_string()
+        )]
+    );
+    assert!(
+        f.find("Stale: Door kiosk: no answer since 09:42 · connection refused (os error 111)")
+            .is_some()
+    );
+
+    // Where the vendor lists the venue's orders, the footer says the peers' are in it too.
+    f.worker
+        .put_day_lists(
+            "demo",
+            &[date(2026, 11, 19)],
+            &[],
+            t0(),
+            true,
+            date(2026, 11, 12),
+        )
+        .unwrap();
+    f.listeners.notify(Change::Orders);
+    f.ui.pump();
+    settle();
+    assert_eq!(f.kitchen().get_source(), KitchenSource::Vendor);
+    assert!(f.find("With the orders of 1 other kiosk:").is_some());
+    assert_eq!(f.pickups().len(), 2);
+}
+
+/// An order the employee placed at the door kiosk is in their list, says where it was placed
+/// and has no cancel button; asking to cancel it anyway says to do it at that kiosk.
+#[test]
+fn an_order_placed_at_another_kiosk_is_shown_read_only() {
+    let mut f = Fixture::with_config("orders-peer", reads_the_door_kiosk);
+    f.badge_in();
+    let dish = f.dish_name(0);
+    f.tap(&dish);
+    f.tap("Order now");
+    let own = f.api().get_sheet_order().id.to_string();
+    f.tap("Done");
+    // The door kiosk's feed comes in while Anna is badged in.
+    f.door_answers(vec![
+        door_order(
+            "door-7",
+            "1001",
+            "Anna B.",
+            "Door Special Soup",
+            OrderState::Confirmed,
+        ),
+        door_order("door-8", "1002", "Michael K.", &dish, OrderState::Queued),
+    ]);
+    f.tap("My orders");
+    let rows: Vec<_> = f.api().get_orders().iter().collect();
+    assert_eq!(rows.len(), 2, "Anna's two orders, not Michael's");
+    let mine = rows.iter().find(|r| r.id == own.as_str()).unwrap();
+    assert!(mine.can_cancel);
+    assert_eq!(mine.placed_at, "");
+    let door = rows.iter().find(|r| r.id == "door-7").unwrap();
+    assert!(!door.can_cancel);
+    assert_eq!(door.placed_at, "Door kiosk");
+    assert_eq!(door.dish, "Door Special Soup");
+    assert_eq!(door.status, OrderStatus::Confirmed);
+    assert!(f.find("Placed at Door kiosk").is_some());
+    assert!(f.find(&format!("Cancel order {dish}")).is_some());
+    assert!(
+        f.find("Cancel order Door Special Soup").is_none(),
+        "no cancel button for an order placed elsewhere"
+    );
+
+    f.api().invoke_cancel_tapped("door-7".into());
+    settle();
+    assert_eq!(f.api().get_sheet(), Sheet::Problem);
+    assert_eq!(f.api().get_problem(), Problem::PlacedElsewhere);
+    assert!(
+        f.find("This order was placed at Door kiosk. Please cancel it there.")
+            .is_some()
+    );
+    f.tap("OK");
+    assert_eq!(f.api().get_sheet(), Sheet::None);
 }

@@ -283,6 +283,7 @@ impl Inner {
             api.set_logout_warning(false);
             api.set_logout_in(0);
             api.set_problem(Problem::None);
+            api.set_problem_detail(SharedString::new());
         });
         if self.ctx.kitchen_mode {
             self.kitchen.open();
@@ -359,6 +360,9 @@ impl Inner {
             left
         });
         self.admin.tick();
+        if self.ctx.screen() == Screen::Kitchen {
+            self.kitchen.tick();
+        }
         match left {
             Some(0) => {
                 log::info!(

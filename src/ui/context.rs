@@ -109,8 +109,14 @@ impl Ctx {
     }
 
     pub fn show_problem(&self, p: Problem) {
+        self.show_problem_about(p, "");
+    }
+
+    /// A problem whose sentence names what it is about (see `Fmt.problem-about`).
+    pub fn show_problem_about(&self, p: Problem, detail: &str) {
         self.with_api(|api| {
             api.set_problem(p);
+            api.set_problem_detail(detail.into());
             api.set_sheet(Sheet::Problem);
         });
     }

@@ -3,6 +3,10 @@
 //! history: [`Store::last_event_id`] / [`Store::orders_changed_since`]). It fills the
 //! `KitchenApi` global (ui/screens/kitchen.slint) and handles its callbacks.
 //!
+//! The footer names the canteen's other kiosks whose orders are in the list (`[peers] from`)
+//! and when each was last heard from; a peer goes stale by time alone, so the footer is
+//! re-checked every second (one small store read, only where peers are configured).
+//!
 //! Names are filtered with letter buttons, not a text field: the kiosk's keys all belong to
 //! the badge reader, and a kitchen touchscreen has no keyboard anyway.
 //!
@@ -11,11 +15,13 @@
 
 use super::context::{Ctx, callback, callback0};
 use super::generated::{
-    AppWindow, DishCountRow, KitchenApi, KitchenSource as UiSource, PickupRow, Screen, Sheet,
+    AppWindow, DishCountRow, KitchenApi, KitchenSource as UiSource, PeerLine, PickupRow, Screen,
+    Sheet,
 };
 use super::models::{self, count, set_rows};
 use crate::config::Venue;
 use crate::kiosk::{Kiosk, KitchenSource, KitchenView, Parked, export};
+use crate::peers::PeerHeard;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -47,6 +53,7 @@ struct KitchenDay {
     counts: Rc<VecModel<DishCountRow>>,
     pickups: Rc<VecModel<PickupRow>>,
     letters: Rc<VecModel<SharedString>>,
+    peers: Rc<VecModel<PeerLine>>,
 }
 
 impl Kitchen {
@@ -104,6 +111,26 @@ impl Kitchen {
         self.with_api(|api| day.show(api, &kiosk, &venue));
     }
 
+    /// One second passed: a peer that stopped answering turns stale in the footer.
+    pub fn tick(&self) {
+        let Some(venue) = self.ctx.venue() else {
+            return;
+        };
+        let kiosk = self.ctx.kiosk.borrow();
+        let heard = match kiosk.peers_heard() {
+            Ok(heard) => heard,
+            Err(e) => {
+                log::error!("reading the peers' status: {e}");
+                return;
+            }
+        };
+        let mut day = self.day.borrow_mut();
+        if day.view.peers != heard {
+            day.view.peers = heard;
+            day.show_peers(&kiosk, &venue);
+        }
+    }
+
     fn step_day(&self, delta: i32) {
         self.day.borrow_mut().step_day(delta);
         self.refresh(false);
@@ -146,6 +173,7 @@ impl KitchenDay {
             counts: Rc::new(VecModel::default()),
             pickups: Rc::new(VecModel::default()),
             letters: Rc::new(VecModel::default()),
+            peers: Rc::new(VecModel::default()),
         }
     }
 
@@ -154,6 +182,7 @@ impl KitchenDay {
         api.set_counts(ModelRc::from(self.counts.clone()));
         api.set_pickups(ModelRc::from(self.pickups.clone()));
         api.set_letters(ModelRc::from(self.letters.clone()));
+        api.set_peers(ModelRc::from(self.peers.clone()));
     }
 
     /// Back to today, everybody, nothing highlighted (a new kitchen session).
@@ -243,6 +272,7 @@ impl KitchenDay {
                     .unwrap_or_default()
                     .into(),
                 changed: self.changed.contains(&p.order_id),
+                placed_at: p.placed_at.as_deref().unwrap_or_default().into(),
             })
             .collect();
         let counts: Vec<DishCountRow> = self
@@ -285,6 +315,19 @@ impl KitchenDay {
         };
         api.set_source(source);
         api.set_list_time(time.into());
+        self.show_peers(kiosk, venue);
+    }
+
+    /// The footer's line per peer kiosk.
+    fn show_peers(&self, kiosk: &Kiosk, venue: &Venue) {
+        let today = kiosk.today(venue);
+        let lines = self
+            .view
+            .peers
+            .iter()
+            .map(|p| peer_line(p, today, venue))
+            .collect();
+        set_rows(&self.peers, lines);
     }
 
     /// Writes the shown day's orders as `orders-<venue>-<date>.csv` into the data dir.
@@ -302,6 +345,44 @@ impl KitchenDay {
     }
 }
 
+/// A peer as the footer shows it: times in the venue's zone, with the day when it was last
+/// heard from before today (a restart since).
+fn peer_line(p: &PeerHeard, today: Date, venue: &Venue) -> PeerLine {
+    let heard = p.heard_at.map(|at| venue.rules.zoned(at));
+    PeerLine {
+        name: p.name.as_str().into(),
+        heard_at: p
+            .heard_at
+            .map(|at| models::hhmm(at, &venue.rules))
+            .unwrap_or_default()
+            .into(),
+        heard_date: heard
+            .as_ref()
+            .map(|z| models::date_parts(z.date()))
+            .unwrap_or_default(),
+        heard_earlier: heard.is_some_and(|z| z.date() < today),
+        stale: p.stale,
+        error: p
+            .error
+            .as_deref()
+            .map(short_error)
+            .unwrap_or_default()
+            .into(),
+    }
+}
+
+/// The longest error the footer shows; the log has the whole of it.
+const SHORT_ERROR_CHARS: usize = 80;
+
+/// An error in short for a footer line: its first line, at most [`SHORT_ERROR_CHARS`].
+fn short_error(error: &str) -> String {
+    let line = error.lines().next().unwrap_or_default().trim();
+    match line.char_indices().nth(SHORT_ERROR_CHARS) {
+        Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
+        None => line.to_string(),
+    }
+}
+
 /// The initial a name is listed under: its first letter, upper case ("Á" stays "Á").
 pub fn initial(name: &str) -> String {
     name.trim()
@@ -313,7 +394,7 @@ pub fn initial(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::initial;
+    use super::{initial, short_error};
 
     #[test]
     fn initials() {
@@ -321,5 +402,17 @@ mod tests {
         assert_eq!(initial("  Ölga"), "Ö");
         assert_eq!(initial("\"Bo\" Jr"), "B");
         assert_eq!(initial(""), "");
+    }
+
+    #[test]
+    fn errors_in_short() {
+        assert_eq!(
+            short_error("connection refused\nmore"),
+            "connection refused"
+        );
+        let long = "é".repeat(100);
+        let short = short_error(&long);
+        assert_eq!(short.chars().count(), 81);
+        assert!(short.ends_with('…'));
     }
 }

@@ -267,6 +267,10 @@ impl Menu {
                     api.set_sheet(Sheet::ConfirmCancel);
                 });
             }
+            // Only the kiosk it was placed at sends for it (its button is not shown here).
+            Some(row) if !row.placed_at.is_empty() => self
+                .ctx
+                .show_problem_about(Problem::PlacedElsewhere, &row.placed_at),
             _ => self.ctx.show_problem(Problem::NotCancellable),
         }
     }
@@ -291,7 +295,8 @@ impl Menu {
             }
             Err(e) => {
                 log::warn!("cancel of {id} refused: {e}");
-                self.ctx.show_problem(models::problem(&e));
+                self.ctx
+                    .show_problem_about(models::problem(&e), &models::problem_detail(&e));
             }
         }
     }

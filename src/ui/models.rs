@@ -195,6 +195,7 @@ pub fn order_row(
             .unwrap_or_default()
             .into(),
         pickup: hhmm(o.serving, rules).into(),
+        placed_at: v.placed_at.as_deref().unwrap_or_default().into(),
     }
 }
 
@@ -210,11 +211,18 @@ pub fn problem(e: &KioskError) -> Problem {
         KioskError::OrderClosed { .. } => Problem::OrderClosed,
         KioskError::CancelClosed { until: Some(_) } => Problem::CancelClosed,
         KioskError::CancelClosed { until: None } => Problem::CancelNotAllowed,
-        KioskError::NotCancellable(_)
-        | KioskError::NoSuchOrder
-        | KioskError::PlacedElsewhere(_) => Problem::NotCancellable,
+        KioskError::NotCancellable(_) | KioskError::NoSuchOrder => Problem::NotCancellable,
+        KioskError::PlacedElsewhere(_) => Problem::PlacedElsewhere,
         KioskError::NotYours => Problem::NotYours,
         KioskError::Store(_) => Problem::Storage,
+    }
+}
+
+/// What a refusal's sentence names (`Api.problem-detail`): the kiosk an order was placed at.
+pub fn problem_detail(e: &KioskError) -> String {
+    match e {
+        KioskError::PlacedElsewhere(kiosk) => kiosk.clone(),
+        _ => String::new(),
     }
 }
 
@@ -239,6 +247,14 @@ mod tests {
         assert_eq!(span(-5).total, 0);
         assert_eq!(allergens("ACG"), "A C G");
         assert_eq!(allergens("A, C"), "A C");
+    }
+
+    #[test]
+    fn an_order_placed_elsewhere_names_its_kiosk() {
+        let e = KioskError::PlacedElsewhere("Door kiosk".into());
+        assert_eq!(problem(&e), Problem::PlacedElsewhere);
+        assert_eq!(problem_detail(&e), "Door kiosk");
+        assert_eq!(problem_detail(&KioskError::NoSuchOrder), "");
     }
 
     #[test]

@@ -8,12 +8,15 @@
 use super::bridge::KioskUi;
 use super::generated::{AdminApi, Api, Screen};
 use super::out_of_service::{OutOfServiceInfo, OutOfServiceUi};
-use crate::config::{Config, Language};
+use crate::config::{Config, Language, PeerSettings, Secret};
 use crate::domain::{
     Clock, ListedLine, ListedOrder, ManualClock, Order, OrderEvent, OrderLine, OrderState,
 };
 use crate::kiosk::Kiosk;
-use crate::store::{OutboxChange, OutboxKind, OutboxStatus, SalvageRecord, Store};
+use crate::peers::wire::{FeedLine, FeedOrder, badge_key};
+use crate::store::{
+    OutboxChange, OutboxKind, OutboxStatus, PeerPage, PeerRow, SalvageRecord, Store,
+};
 use crate::sync::{Change, Listeners, SharedStatus};
 use crate::vendors::demo::demo_menu_day;
 use jiff::civil::date;
@@ -31,6 +34,11 @@ use std::time::Duration;
 
 /// The sizes every state is rendered at: a 7" and a 10" kiosk screen.
 pub const SHOT_SIZES: [(u32, u32); 2] = [(800, 480), (1280, 800)];
+
+/// The peer kiosks of the screenshots' kitchen, and the canteen's token.
+const DOOR: &str = "http://door-kiosk:8470";
+const TERRACE: &str = "http://terrace-kiosk:8470";
+const SHOT_TOKEN: &str = "screenshot-token-0123456789";
 
 /// The languages rendered.
 const LANGUAGES: [Language; 3] = [Language::En, Language::De, Language::PtBr];
@@ -131,7 +139,16 @@ impl Scenario {
         work: &Path,
         window: &Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
     ) -> Result<Scenario, String> {
-        let config = Arc::new(shot_config(work, lang));
+        Scenario::with_config(lang, work, window, shot_config(work, lang))
+    }
+
+    fn with_config(
+        lang: Language,
+        work: &Path,
+        window: &Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
+        config: Config,
+    ) -> Result<Scenario, String> {
+        let config = Arc::new(config);
         let path = work.join("kiosk.sqlite");
         let (mut store, _) = Store::open(&path).map_err(|e| e.to_string())?;
         let now = shot_now();
@@ -390,7 +407,153 @@ impl Scenario {
         // orders from the platform's web shop beside the kiosk's own.
         self.kitchen_with_vendor_list(day, dir, out)?;
         self.admin_salvage_and_clock(dir, out)?;
-        self.out_of_service(dir, out)
+        self.out_of_service(dir, out)?;
+        self.with_peers(dir, out)
+    }
+
+    /// A kiosk that reads two other kiosks' feeds (`[peers] from`): the door kiosk answers,
+    /// the terrace kiosk stopped answering at 09:12. The kitchen lists their orders with its
+    /// own; Anna sees the order she placed at the door kiosk, read-only. A kiosk of its own
+    /// (its config names the peers), on the renderer's window from here on.
+    fn with_peers(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let work = self.config.kiosk.data_dir.join("peers");
+        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let mut config = shot_config(&work, self.lang);
+        config.peers = Some(PeerSettings {
+            listen: None,
+            from: vec![DOOR.to_string(), TERRACE.to_string()],
+            token: Secret::new(SHOT_TOKEN),
+        });
+        let mut s = Scenario::with_config(self.lang, &work, &self.window, config)?;
+        s.shot_no = self.shot_no;
+        let result = s.peer_shots(dir, out);
+        self.shot_no = s.shot_no;
+        result
+    }
+
+    fn peer_shots(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let today = date(2026, 11, 19);
+        let tomorrow = date(2026, 11, 20);
+        let now = self.clock.now();
+        self.insert_order("1001", today, 0)?;
+        self.insert_order("1003", today, 2)?;
+        let door = vec![
+            self.peer_row(DOOR, "door-1", "1002", "Michael K.", today, 1, "confirmed")?,
+            self.peer_row(DOOR, "door-2", "2417", "Lena W.", today, 0, "sent")?,
+            self.peer_row(DOOR, "door-3", "1001", "Anna B.", tomorrow, 1, "confirmed")?,
+        ];
+        self.peer_answers(
+            DOOR,
+            "Door kiosk",
+            door,
+            now - SignedDuration::from_secs(20),
+        )?;
+        let terrace = vec![self.peer_row(
+            TERRACE,
+            "terrace-1",
+            "2981",
+            "Paula R.",
+            today,
+            2,
+            "confirmed",
+        )?];
+        let last_heard = now - SignedDuration::from_mins(29);
+        self.peer_answers(TERRACE, "Terrace kiosk", terrace, last_heard)?;
+        self.worker
+            .note_peer_error(
+                TERRACE,
+                "no answer (connection timed out)",
+                now - SignedDuration::from_secs(30),
+            )
+            .map_err(|e| e.to_string())?;
+        self.listeners.notify(Change::Orders);
+        self.ui.pump();
+
+        self.ui.badge("9001");
+        self.shoot("kitchen-peers", dir, out)?;
+        self.api().invoke_logout();
+
+        self.ui.badge("1001");
+        self.api().invoke_show(Screen::Orders);
+        self.shoot("my-orders-peer", dir, out)?;
+        self.api().invoke_logout();
+        Ok(())
+    }
+
+    /// An order as a peer's feed gives it: dish `row` of `day`, in state `state`.
+    #[allow(clippy::too_many_arguments)]
+    fn peer_row(
+        &self,
+        peer: &str,
+        id: &str,
+        badge: &str,
+        employee: &str,
+        day: jiff::civil::Date,
+        row: usize,
+        state: &str,
+    ) -> Result<PeerRow, String> {
+        let venue = self.config.venues.first().ok_or("no venue")?;
+        let menu = self
+            .worker
+            .menu_day(&venue.key, day)
+            .map_err(|e| e.to_string())?
+            .ok_or("no menu")?;
+        let article = menu.menu.articles.get(row).ok_or("no such dish")?;
+        let serving = venue
+            .rules
+            .deadlines(day)
+            .map_err(|e| e.to_string())?
+            .serving;
+        let key = badge_key(&Secret::new(SHOT_TOKEN), badge);
+        let at = self.clock.now() - SignedDuration::from_mins(50);
+        let order = FeedOrder {
+            id: id.into(),
+            venue: venue.key.clone(),
+            day,
+            serving,
+            employee: employee.into(),
+            badge_key: key.clone(),
+            lines: vec![FeedLine {
+                dish: article.name.clone(),
+                quantity: 1,
+                unit_price_cents: article.price.cents(),
+            }],
+            state: state.into(),
+            parked: false,
+            reason: None,
+            created_at: at,
+            updated_at: at,
+        };
+        Ok(PeerRow {
+            peer: peer.into(),
+            id: id.into(),
+            venue: venue.key.clone(),
+            day,
+            badge_key: key,
+            body: serde_json::to_string(&order).map_err(|e| e.to_string())?,
+        })
+    }
+
+    /// A peer's feed answered at `at` with all of its orders.
+    fn peer_answers(
+        &mut self,
+        peer: &str,
+        name: &str,
+        rows: Vec<PeerRow>,
+        at: Timestamp,
+    ) -> Result<(), String> {
+        self.worker
+            .save_peer_page(&PeerPage {
+                peer: peer.into(),
+                kiosk_name: name.into(),
+                epoch: format!("{name}-1"),
+                cursor: rows.len() as i64,
+                full: true,
+                rows,
+                heard_at: at,
+                keep_from: date(2026, 11, 19),
+            })
+            .map_err(|e| e.to_string())
     }
 
     /// The admin screen after a corrupt file was replaced, with a clock that once read a
@@ -425,8 +588,8 @@ impl Scenario {
         Ok(())
     }
 
-    /// The window of a kiosk that cannot start (the last picture: it replaces the kiosk
-    /// window on the renderer).
+    /// The window of a kiosk that cannot start (it replaces the kiosk window on the
+    /// renderer).
     fn out_of_service(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let info = OutOfServiceInfo::from_config(&self.config, Arc::new(self.clock.clone()));
         let reason = "/var/lib/canteen-kiosk/kiosk.sqlite3: database: database or disk is full — \
