@@ -281,7 +281,12 @@ fn a_peer_page_is_kept(store: &mut Store, at: Timestamp) {
     let status = store.peer_status("http://door:8470").unwrap().unwrap();
     assert_eq!((status.cursor, status.heard_at), (7, Some(at)));
     // A peer taken out of the config is forgotten; the others stay.
-    assert_eq!(store.forget_peers_except(&["http://door:8470".into()]).unwrap(), 0);
+    assert_eq!(
+        store
+            .forget_peers_except(&["http://door:8470".into()])
+            .unwrap(),
+        0
+    );
     assert_eq!(store.forget_peers_except(&[]).unwrap(), 1);
     assert!(store.peer_orders_of_day("demo", day).unwrap().is_empty());
     assert!(store.peer_status("http://door:8470").unwrap().is_none());

@@ -174,7 +174,7 @@ impl Reader {
             .get(&url)
             .header("Authorization", &format!("Bearer {}", self.token.expose()))
             .call()
-            .map_err(|e| format!("no answer ({e})"))?;
+            .map_err(|e| format!("unreachable ({e})"))?;
         let status = response.status().as_u16();
         match status {
             200 => {}

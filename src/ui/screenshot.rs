@@ -462,7 +462,7 @@ impl Scenario {
         self.worker
             .note_peer_error(
                 TERRACE,
-                "no answer (connection timed out)",
+                "unreachable (connection timed out)",
                 now - SignedDuration::from_secs(30),
             )
             .map_err(|e| e.to_string())?;
