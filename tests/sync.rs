@@ -52,6 +52,7 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
         venues: vec![venue],
         badges: vec![support::michael()],
         secrets: Secrets::default(),
+        metrics: None,
     }
 }
 

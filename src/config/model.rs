@@ -16,6 +16,8 @@ pub struct Config {
     pub venues: Vec<Venue>,
     pub badges: Vec<Badge>,
     pub secrets: Secrets,
+    /// `[metrics]`: the Prometheus endpoint, off without the table.
+    pub metrics: Option<MetricsSettings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +200,17 @@ pub struct WebhookSettings {
     /// The public https URL registered at Liefersoft.
     pub public_url: String,
     pub secret: Secret,
+}
+
+/// Where the kiosk serves its Prometheus metrics.
+#[derive(Debug, Clone)]
+pub struct MetricsSettings {
+    /// e.g. `0.0.0.0:9470`; may be the address of a webhook receiver (another path).
+    pub listen: String,
+    /// Default `/metrics`.
+    pub path: String,
+    /// When set, a scrape must send `Authorization: Bearer <token>`.
+    pub token: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::badges;
 use super::kiosk;
+use super::metrics;
 use super::model::{Config, Role, VendorSettings};
 use super::reader::Section;
 use super::report::{ConfigReport, Problem, Problems};
@@ -52,6 +53,7 @@ pub(crate) fn parse(text: &str, file: &Path, base: &Path) -> Result<Config, Conf
         secrets: &source,
     };
     let venues = venue::read_all(&mut root, &mut p, &cx, &mut others);
+    let metrics = metrics::read(&mut root, &mut p, &source);
     root.finish(&mut p);
     let config = Config {
         path: None,
@@ -60,6 +62,7 @@ pub(crate) fn parse(text: &str, file: &Path, base: &Path) -> Result<Config, Conf
         venues,
         badges: placed.iter().map(|b| b.badge.clone()).collect(),
         secrets: source.secrets,
+        metrics,
     };
     others.extend(bessa_badge_problems(&config, &placed));
     let mut report = ConfigReport {
