@@ -107,6 +107,7 @@ impl App {
         let (store, open_report) = open_store(&config, clock.as_ref())?;
         let listeners = Listeners::default();
         let status = SharedStatus::default();
+        let metrics = Arc::new(crate::metrics::Metrics::new());
         let worker_store = Store::connect(store.path()).map_err(|e| e.to_string())?;
         let engine = Engine::new(
             config.clone(),
@@ -115,11 +116,12 @@ impl App {
             connect_vendors(&config),
         )
         .with_listeners(listeners.clone())
-        .with_status(status.clone());
+        .with_status(status.clone())
+        .with_metrics(metrics.clone());
         let worker = Worker::spawn(engine, clock.clone(), Box::new(connect_vendors))
             .map_err(|e| format!("cannot start the sync worker: {e}"))?;
         log::debug!("sync worker started after {} ms", ms_since_start());
-        start_http(&config, store.path(), &clock, &worker.handle);
+        start_http(&config, store.path(), &clock, &worker.handle, &metrics);
         crate::peers::reader::start(&config, store.path(), clock.clone(), listeners.clone());
         if let Err(e) = lock.listen(worker.handle.clone()) {
             log::error!("control socket unavailable ({e}): CLI commands cannot wake this kiosk");
@@ -229,10 +231,26 @@ pub fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<(), String> {
 }
 
 /// Starts the kiosk's HTTP endpoints, one server per listen address. A server that cannot
-/// start is logged; the kiosk works without it (orders are polled instead of pushed).
-fn start_http(config: &Arc<Config>, db: &Path, clock: &Arc<dyn Clock>, worker: &WorkerHandle) {
+/// start is logged; the kiosk works without it (orders are polled instead of pushed, and
+/// there are no metrics). Their addresses are read once: a change needs a restart.
+fn start_http(
+    config: &Arc<Config>,
+    db: &Path,
+    clock: &Arc<dyn Clock>,
+    worker: &WorkerHandle,
+    metrics: &Arc<crate::metrics::Metrics>,
+) {
     let mut mounts = Mounts::new();
-    webhook_mounts(config, db, clock, worker, &mut mounts);
+    webhook_mounts(config, db, clock, worker, metrics, &mut mounts);
+    if let Some(settings) = &config.metrics {
+        mounts.add(crate::metrics::mount(
+            settings,
+            config.clone(),
+            db,
+            clock.clone(),
+            metrics.clone(),
+        ));
+    }
     peer_feed_mount(config, db, clock, &mut mounts);
     for started in mounts.start() {
         let what = started.what.join(", ");
@@ -264,6 +282,7 @@ fn webhook_mounts(
     db: &Path,
     clock: &Arc<dyn Clock>,
     worker: &WorkerHandle,
+    metrics: &Arc<crate::metrics::Metrics>,
     mounts: &mut Mounts,
 ) {
     for venue in &config.venues {
@@ -292,6 +311,7 @@ fn webhook_mounts(
             &venue.key,
             keeper,
             move || Waker::wake(&handle),
+            metrics.clone(),
         ));
     }
 }

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod instance;
 pub mod kiosk;
 pub mod logging;
+pub mod metrics;
 pub mod peers;
 pub mod reload;
 pub mod serve;

@@ -1695,3 +1695,99 @@ fn peer_settings_are_checked() {
         &["must not hold the credential itself"],
     );
 }
+
+// ---------------------------------------------------------------- [metrics]
+
+const METRICS_SECRETS: [(&str, &str); 1] = [("secrets.toml", "metrics.token = \"tok-123456\"\n")];
+
+/// The minimal config with a secrets file (line 1) and `metrics` (from line 12: `[metrics]`).
+fn with_metrics(metrics: &str) -> String {
+    format!("secrets_file = \"secrets.toml\"\n{}{metrics}", minimal())
+}
+
+#[test]
+fn metrics_are_off_by_default_and_take_listen_path_and_token() {
+    assert!(ok("nometrics", &minimal()).metrics.is_none());
+    let c = ok_with(
+        "metrics",
+        &with_metrics("[metrics]\nlisten = \"0.0.0.0:9470\"\n"),
+        &METRICS_SECRETS,
+    );
+    let m = c.metrics.unwrap();
+    assert_eq!(
+        (m.listen.as_str(), m.path.as_str()),
+        ("0.0.0.0:9470", "/metrics")
+    );
+    assert!(m.token.is_none());
+    let c = ok_with(
+        "metricstoken",
+        &with_metrics(
+            "[metrics]\nlisten = \"127.0.0.1:8443\"\npath = \"/kiosk/metrics\"\ntoken = \"secret:metrics.token\"\n",
+        ),
+        &METRICS_SECRETS,
+    );
+    let m = c.metrics.unwrap();
+    assert_eq!(m.path, "/kiosk/metrics");
+    assert_eq!(m.token.unwrap().expose(), "tok-123456");
+}
+
+#[test]
+fn metrics_problems_name_file_line_and_key() {
+    let text = with_metrics(
+        "[metrics]\nlisten = \"everywhere\"\npath = \"metrics?x\"\ntoken = \"literal-tok-987\"\nport = 1\n",
+    );
+    let r = errors_with("metricsbad", &text, &METRICS_SECRETS);
+    has(
+        &r,
+        "kiosk.toml",
+        Some(13),
+        "metrics.listen",
+        &["address and port", "\"0.0.0.0:9470\""],
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(14),
+        "metrics.path",
+        &["a path like \"/metrics\""],
+    );
+    let p = has(
+        &r,
+        "kiosk.toml",
+        Some(15),
+        "metrics.token",
+        &[
+            "must not hold the credential itself",
+            "secret:metrics.token",
+        ],
+    );
+    assert!(!p.message.contains("literal-tok-987"), "{}", p.message);
+    has(
+        &r,
+        "kiosk.toml",
+        Some(16),
+        "metrics.port",
+        &["not a known setting"],
+    );
+    let r = errors_with(
+        "metricsnolisten",
+        &with_metrics("[metrics]\n"),
+        &METRICS_SECRETS,
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(12),
+        "metrics.listen",
+        &["is missing", "0.0.0.0:9470"],
+    );
+    let missing = "[metrics]\nlisten = \"0.0.0.0:9470\"\ntoken = \"secret:metrics.nope\"\n";
+    let r = errors_with("metricsnosecret", &with_metrics(missing), &METRICS_SECRETS);
+    has(
+        &r,
+        "kiosk.toml",
+        Some(14),
+        "metrics.token",
+        &["\"metrics.nope\"", "not in"],
+    );
+}

@@ -53,6 +53,7 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
         badges: vec![support::michael()],
         secrets: Secrets::default(),
         peers: None,
+        metrics: None,
     }
 }
 

@@ -5,6 +5,7 @@ mod support;
 
 use canteen_kiosk::config::{Secret, VendorSettings, WebhookSettings};
 use canteen_kiosk::domain::{Clock, ManualClock, Money, Order, OrderState};
+use canteen_kiosk::metrics::{Metrics, WebhookRefusal};
 use canteen_kiosk::serve::{Limits, Server};
 use canteen_kiosk::store::Store;
 use canteen_kiosk::vendors::http::Http;
@@ -535,6 +536,19 @@ fn post_raw(
 /// A receiver of venue "ls" that keeps events in a real store file; `kept` hears of each new
 /// one. Returns the address and a second connection to the store, to look at what was kept.
 fn receiver(dir: &std::path::Path) -> (std::net::SocketAddr, Store, mpsc::Receiver<()>) {
+    let (addr, store, kept, _) = counted_receiver(dir);
+    (addr, store, kept)
+}
+
+/// [`receiver`], and the metrics it counts its answers into.
+fn counted_receiver(
+    dir: &std::path::Path,
+) -> (
+    std::net::SocketAddr,
+    Store,
+    mpsc::Receiver<()>,
+    Arc<Metrics>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let path = dir.join("kiosk.sqlite3");
@@ -546,14 +560,19 @@ fn receiver(dir: &std::path::Path) -> (std::net::SocketAddr, Store, mpsc::Receiv
     };
     let (tx, kept) = mpsc::channel::<()>();
     let tx = std::sync::Mutex::new(tx);
+    let metrics = Arc::new(Metrics::new());
     let routes = webhook::router(
         &["/liefersoft".to_string()],
         Secret::new(WEBHOOK_EXAMPLE_SECRET),
         Box::new(keeper),
         move || tx.lock().unwrap().send(()).unwrap(),
+        webhook::Counted {
+            metrics: metrics.clone(),
+            venue: "ls".into(),
+        },
     );
     Server::start(listener, routes, Limits::default()).unwrap();
-    (addr, store, kept)
+    (addr, store, kept, metrics)
 }
 
 /// The updates the kept events mean, oldest first.
@@ -569,7 +588,7 @@ fn kept_updates(store: &Store) -> Vec<RemoteUpdate> {
 #[test]
 fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
     let dir = temp_dir("webhook-listener");
-    let (addr, store, kept) = receiver(&dir);
+    let (addr, store, kept, metrics) = counted_receiver(&dir);
     let secret = Secret::new(WEBHOOK_EXAMPLE_SECRET);
 
     assert_eq!(
@@ -620,6 +639,15 @@ fn the_listener_checks_signatures_drops_duplicates_and_refuses_garbage() {
         "exactly two kept"
     );
     assert!(kept.try_recv().is_err(), "the repeat woke nobody");
+    // Counted as answered: two new and one repeat acknowledged; the 413 never reached the
+    // receiver.
+    assert_eq!(metrics.webhook_accepted("ls"), 3);
+    assert_eq!(
+        metrics.webhook_refused("ls", WebhookRefusal::BadSignature),
+        2
+    );
+    assert_eq!(metrics.webhook_refused("ls", WebhookRefusal::BadBody), 1);
+    assert_eq!(metrics.webhook_refused("ls", WebhookRefusal::NotKept), 0);
 }
 
 /// An event that cannot be kept (the store refuses writes) is answered 503, so the platform

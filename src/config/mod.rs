@@ -10,6 +10,7 @@ mod checks;
 mod csv;
 mod kiosk;
 pub mod menu_file;
+mod metrics;
 mod model;
 pub mod peers;
 mod reader;

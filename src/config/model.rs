@@ -18,6 +18,8 @@ pub struct Config {
     pub secrets: Secrets,
     /// `[peers]`: the order feed shared with the canteen's other screens.
     pub peers: Option<PeerSettings>,
+    /// `[metrics]`: the Prometheus endpoint, off without the table.
+    pub metrics: Option<MetricsSettings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +214,17 @@ pub struct PeerSettings {
     pub from: Vec<String>,
     /// The canteen's shared token: asked of every request, sent with every read.
     pub token: Secret,
+}
+
+/// Where the kiosk serves its Prometheus metrics.
+#[derive(Debug, Clone)]
+pub struct MetricsSettings {
+    /// e.g. `0.0.0.0:9470`; may be the address of a webhook receiver (another path).
+    pub listen: String,
+    /// Default `/metrics`.
+    pub path: String,
+    /// When set, a scrape must send `Authorization: Bearer <token>`.
+    pub token: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::badges;
 use super::kiosk;
+use super::metrics;
 use super::model::{Config, Role, VendorSettings};
 use super::peers;
 use super::reader::Section;
@@ -54,6 +55,7 @@ pub(crate) fn parse(text: &str, file: &Path, base: &Path) -> Result<Config, Conf
     };
     let venues = venue::read_all(&mut root, &mut p, &cx, &mut others);
     let peers = peers::read(&mut root, &mut p, &source);
+    let metrics = metrics::read(&mut root, &mut p, &source);
     root.finish(&mut p);
     let config = Config {
         path: None,
@@ -63,6 +65,7 @@ pub(crate) fn parse(text: &str, file: &Path, base: &Path) -> Result<Config, Conf
         badges: placed.iter().map(|b| b.badge.clone()).collect(),
         secrets: source.secrets,
         peers,
+        metrics,
     };
     others.extend(bessa_badge_problems(&config, &placed));
     let mut report = ConfigReport {

@@ -179,12 +179,7 @@ fn parameters(req: &Request) -> Option<(i64, Duration)> {
 
 fn json(page: &FeedPage) -> Response {
     match serde_json::to_vec(page) {
-        Ok(body) => Response {
-            status: 200,
-            content_type: "application/json",
-            headers: Vec::new(),
-            body,
-        },
+        Ok(body) => Response::with_body(200, "application/json", body),
         Err(e) => {
             log::error!("peer feed: cannot write the page: {e}");
             Response::text(500, "internal error")

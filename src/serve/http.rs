@@ -103,6 +103,16 @@ impl Response {
         }
     }
 
+    /// An answer of another content type (e.g. the metrics' text format).
+    pub fn with_body(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+        Response {
+            status,
+            content_type,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
         self.headers.push((name, value.into()));
         self

@@ -4,6 +4,7 @@
 //! writer; the busy timeout absorbs short waits). Only [`Store::open`] checks integrity and
 //! migrates; it runs once at start.
 
+mod counts;
 mod menus;
 mod meta;
 mod open;

@@ -16,6 +16,7 @@ use super::liefersoft::LiefersoftOrder;
 use super::{RemoteOrder, RemoteState, RemoteUpdate};
 use crate::config::{Secret, WebhookSettings};
 use crate::domain::Clock;
+use crate::metrics::{Metrics, WebhookRefusal};
 use crate::serve::{Limits, Mount, Request, Response, Router};
 use crate::store::Store;
 use base64::Engine;
@@ -134,19 +135,24 @@ pub fn paths(public_url: &str) -> Vec<String> {
 }
 
 /// The receiver of one venue as an endpoint on its `listen` address: keeps every new,
-/// correctly signed event in the store, then calls `on_kept` (to wake the worker). See
-/// [`router`].
+/// correctly signed event in the store, then calls `on_kept` (to wake the worker); counts
+/// what it accepted and refused into `metrics`. See [`router`].
 pub fn mount(
     hook: &WebhookSettings,
     venue: &str,
     keeper: StoreKeeper,
     on_kept: impl Fn() + Send + 'static,
+    metrics: Arc<Metrics>,
 ) -> Mount {
     let routes = router(
         &paths(&hook.public_url),
         hook.secret.clone(),
         Box::new(keeper),
         on_kept,
+        Counted {
+            metrics,
+            venue: venue.to_string(),
+        },
     );
     Mount {
         what: format!("the webhook receiver of {venue}"),
@@ -159,16 +165,18 @@ pub fn mount(
 /// The receiver's routes: POST on each of `paths`, bodies up to [`MAX_BODY`] (else 413).
 /// Answers 401 to a bad signature, 400 to a body that is not an event, 200 once a new event
 /// is kept (and to a repeat: it was kept before), 503 when it cannot be kept (the platform
-/// sends it again).
+/// sends it again). Each answer is counted in `counted`.
 pub fn router(
     paths: &[String],
     secret: Secret,
     keeper: Box<dyn KeepEvents>,
     on_kept: impl Fn() + Send + 'static,
+    counted: Counted,
 ) -> Router {
     let receiver = Arc::new(Receiver {
         secret,
         after_check: Mutex::new((keeper, Box::new(on_kept))),
+        counted,
     });
     paths.iter().fold(Router::new(), |routes, path| {
         let receiver = receiver.clone();
@@ -183,6 +191,23 @@ pub fn router(
 struct Receiver {
     secret: Secret,
     after_check: Mutex<(Box<dyn KeepEvents>, OnKept)>,
+    counted: Counted,
+}
+
+/// Where a receiver counts its answers: the process's metrics, under its venue.
+pub struct Counted {
+    pub metrics: Arc<Metrics>,
+    pub venue: String,
+}
+
+impl Counted {
+    fn refused(&self, why: WebhookRefusal) {
+        self.metrics.count_webhook_refused(&self.venue, why);
+    }
+
+    fn accepted(&self) {
+        self.metrics.count_webhook_accepted(&self.venue);
+    }
 }
 
 /// Called after a new event was kept (wakes the worker).
@@ -196,12 +221,14 @@ impl Receiver {
             .is_some_and(|sig| verify_signature(&self.secret, &req.body, sig));
         if !signed {
             log::warn!("webhook: refused an event with a missing or wrong signature");
+            self.counted.refused(WebhookRefusal::BadSignature);
             return Response::text(401, "bad signature");
         }
         let event = match parse_event(&req.body) {
             Ok(e) => e,
             Err(e) => {
                 log::warn!("webhook: {e}");
+                self.counted.refused(WebhookRefusal::BadBody);
                 return Response::text(400, "not an order event");
             }
         };
@@ -218,14 +245,19 @@ impl Receiver {
                     event.order.order_id
                 );
                 on_kept();
+                self.counted.accepted();
                 Response::text(200, "ok")
             }
-            Ok(false) => Response::text(200, "duplicate"),
+            Ok(false) => {
+                self.counted.accepted();
+                Response::text(200, "duplicate")
+            }
             Err(e) => {
                 log::error!(
                     "webhook: event {} not kept, answered 503 so the platform sends it again: {e}",
                     event.event_id
                 );
+                self.counted.refused(WebhookRefusal::NotKept);
                 Response::text(503, "cannot keep the event now")
             }
         }

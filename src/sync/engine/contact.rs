@@ -10,14 +10,15 @@ use crate::vendors::{Vendor, VendorError};
 use jiff::Timestamp;
 
 impl Engine {
-    /// Calls the vendor of `venue`; a venue without a connection is a config error.
+    /// Calls the vendor of `venue` (timed for the metrics); a venue without a connection is
+    /// a config error.
     pub(super) fn call_vendor<T>(
         &mut self,
         venue: &str,
         call: impl FnOnce(&mut dyn Vendor) -> Result<T, VendorError>,
     ) -> Result<T, VendorError> {
         match self.vendors.get_mut(venue) {
-            Some(v) => call(v.as_mut()),
+            Some(v) => self.metrics.time_vendor_call(venue, || call(v.as_mut())),
             None => Err(VendorError::Config(format!(
                 "no vendor connection for venue {venue}"
             ))),

@@ -126,7 +126,9 @@ impl Engine {
                     .get_mut(&venue.key)
                     .ok_or("no vendor connection")?;
                 let kind = vendor.kind();
-                let result = vendor.fetch_menu(today, days);
+                let result = self
+                    .metrics
+                    .time_vendor_call(&venue.key, || vendor.fetch_menu(today, days));
                 match result {
                     Ok(m) => {
                         self.vendor_ok(&venue.key);

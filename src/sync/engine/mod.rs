@@ -29,6 +29,7 @@ use super::notify::{Change, Listeners, SharedStatus};
 use crate::config::Config;
 use crate::domain::Clock;
 use crate::domain::clock::{build_floor, judge_clock};
+use crate::metrics::Metrics;
 use crate::store::{OutboxChange, OutboxStatus, Store, StoreError};
 use crate::vendors::Vendor;
 use jiff::Timestamp;
@@ -100,6 +101,8 @@ pub struct Engine {
     next_list_refresh: PollTimes,
     /// Successful vendor contacts of the running pass, written at its end.
     contact_ok: HashMap<String, Timestamp>,
+    /// The process's counters (sends, vendor call durations, the clock's trust).
+    metrics: Arc<Metrics>,
 }
 
 impl Engine {
@@ -125,6 +128,7 @@ impl Engine {
             next_bulk_poll: PollTimes::kept("bulk"),
             next_list_refresh: PollTimes::kept("list"),
             contact_ok: HashMap::new(),
+            metrics: Arc::new(Metrics::new()),
         }
     }
 
@@ -135,6 +139,12 @@ impl Engine {
 
     pub fn with_status(mut self, status: SharedStatus) -> Self {
         self.status = status;
+        self
+    }
+
+    /// Counts into the process's metrics (else into a private set nobody reads).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
         self
     }
 
@@ -190,8 +200,9 @@ impl Engine {
         }
         let now = self.clock.now();
         let seen_before = self.store.last_seen()?;
-        let trusted = match judge_clock(now, seen_before, self.clock_floor, self.clock.os_synced())
-        {
+        let judged = judge_clock(now, seen_before, self.clock_floor, self.clock.os_synced());
+        self.metrics.clock_judged(judged.as_ref().err());
+        let trusted = match judged {
             Ok(trusted) => {
                 self.store.note_trusted(now, &trusted)?;
                 true

@@ -5,6 +5,7 @@ use super::plan::{self, Gate};
 use super::{Engine, StepReport};
 use crate::config::Venue;
 use crate::domain::{Order, OrderEvent, OrderState, Window};
+use crate::metrics::SendOutcome;
 use crate::store::{OutboxChange, OutboxKind, OutboxRow, OutboxStatus, StoreError};
 use crate::vendors::VendorError;
 use jiff::Timestamp;
@@ -168,6 +169,8 @@ impl Engine {
         let result = self.call_vendor(&venue.key, |v| v.place_order(&order, &badge));
         let now = self.clock.now();
         let attempts = row.attempts + 1;
+        self.metrics
+            .count_send(&venue.key, send_outcome(result.as_ref().err()));
         match result {
             Ok(remote) => {
                 self.vendor_ok(&venue.key);
@@ -346,5 +349,15 @@ impl Engine {
             },
             now,
         )
+    }
+}
+
+/// How a send ended, for the metrics: the same cases as the match in `send`.
+fn send_outcome(error: Option<&VendorError>) -> SendOutcome {
+    match error {
+        None => SendOutcome::Sent,
+        Some(VendorError::Rejected(_)) => SendOutcome::Rejected,
+        Some(e) if e.may_have_arrived() => SendOutcome::Unknown,
+        Some(_) => SendOutcome::Failed,
     }
 }

@@ -50,11 +50,10 @@ impl Engine {
             if plan::due(self.next_bulk_poll.get(&venue), now) {
                 self.next_bulk_poll
                     .insert(&venue, now.checked_add(interval).unwrap_or(now));
+                let vendor = self.vendors.get_mut(&venue).expect("checked");
                 let result = self
-                    .vendors
-                    .get_mut(&venue)
-                    .expect("checked")
-                    .poll_updates(&mine);
+                    .metrics
+                    .time_vendor_call(&venue, || vendor.poll_updates(&mine));
                 match result {
                     Ok(updates) => {
                         self.vendor_ok(&venue);
@@ -73,11 +72,10 @@ impl Engine {
                 }
                 self.last_status_poll.insert(&order.id, now);
                 let badge = self.badge_of(&order);
+                let vendor = self.vendors.get_mut(&venue).expect("checked");
                 let result = self
-                    .vendors
-                    .get_mut(&venue)
-                    .expect("checked")
-                    .order_status(&order, &badge);
+                    .metrics
+                    .time_vendor_call(&venue, || vendor.order_status(&order, &badge));
                 match result {
                     Ok(Some(remote)) => {
                         self.vendor_ok(&venue);
@@ -124,7 +122,9 @@ impl Engine {
             let next = now.checked_add(interval).unwrap_or(now);
             let today = venue.rules.local_date(now);
             let days = plan::list_days(today, self.config.kiosk.days_ahead);
-            let result = vendor.venue_orders(&days);
+            let result = self
+                .metrics
+                .time_vendor_call(&venue.key, || vendor.venue_orders(&days));
             match result {
                 Ok(None) => {
                     // No list at this vendor: never ask again (until a reload).
