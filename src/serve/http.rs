@@ -4,6 +4,7 @@
 //! Only what the kiosk's endpoints need: a Content-Length body (no chunked uploads), one
 //! request per connection, `Connection: close` on every answer.
 
+use crate::config::Secret;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
@@ -46,6 +47,11 @@ impl Request {
             .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
+    }
+
+    /// Whether the request carries `Authorization: Bearer <token>` (see [`bearer_matches`]).
+    pub fn bearer_is(&self, token: &Secret) -> bool {
+        bearer_matches(self.header("authorization"), token)
     }
 
     fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -117,6 +123,19 @@ impl Response {
         self.headers.push((name, value.into()));
         self
     }
+}
+
+/// Whether an `Authorization` header is `Bearer <token>`, compared in constant time (for
+/// equal lengths) so the token cannot be guessed byte by byte from response times. An empty
+/// token matches nothing.
+pub fn bearer_matches(header: Option<&str>, token: &Secret) -> bool {
+    let Some(given) = header.and_then(|h| h.trim().strip_prefix("Bearer ")) else {
+        return false;
+    };
+    let (given, wanted) = (given.trim().as_bytes(), token.expose().as_bytes());
+    !wanted.is_empty()
+        && given.len() == wanted.len()
+        && given.iter().zip(wanted).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
 }
 
 /// Why a request was not read to its end.
@@ -279,5 +298,23 @@ fn reason(status: u16) -> &'static str {
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_exact_bearer_token_passes() {
+        let t = Secret::new("s3cret-token");
+        assert!(bearer_matches(Some("Bearer s3cret-token"), &t));
+        assert!(bearer_matches(Some("  Bearer s3cret-token "), &t));
+        assert!(!bearer_matches(None, &t));
+        assert!(!bearer_matches(Some("Bearer s3cret-toke"), &t));
+        assert!(!bearer_matches(Some("Bearer s3cret-tokeN"), &t));
+        assert!(!bearer_matches(Some("Basic s3cret-token"), &t));
+        assert!(!bearer_matches(Some("s3cret-token"), &t));
+        assert!(!bearer_matches(Some("Bearer "), &Secret::new("")));
     }
 }
