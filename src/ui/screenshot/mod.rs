@@ -5,18 +5,17 @@
 //! on a thread of its own with a tiny platform behind a `MinimalSoftwareWindow`. That keeps it
 //! apart from the real window (and from the headless test backend in other test threads).
 
+mod peers;
+
 use super::bridge::KioskUi;
 use super::generated::{AdminApi, Api, Screen};
 use super::out_of_service::{OutOfServiceInfo, OutOfServiceUi};
-use crate::config::{Config, Language, PeerSettings, Secret};
+use crate::config::{Config, Language};
 use crate::domain::{
     Clock, ListedLine, ListedOrder, ManualClock, Order, OrderEvent, OrderLine, OrderState,
 };
 use crate::kiosk::Kiosk;
-use crate::peers::wire::{FeedLine, FeedOrder, badge_key};
-use crate::store::{
-    OutboxChange, OutboxKind, OutboxStatus, PeerPage, PeerRow, SalvageRecord, Store,
-};
+use crate::store::{OutboxChange, OutboxKind, OutboxStatus, SalvageRecord, Store};
 use crate::sync::{Change, Listeners, SharedStatus};
 use crate::vendors::demo::demo_menu_day;
 use jiff::civil::date;
@@ -34,11 +33,6 @@ use std::time::Duration;
 
 /// The sizes every state is rendered at: a 7" and a 10" kiosk screen.
 pub const SHOT_SIZES: [(u32, u32); 2] = [(800, 480), (1280, 800)];
-
-/// The peer kiosks of the screenshots' kitchen, and the canteen's token.
-const DOOR: &str = "http://door-kiosk:8470";
-const TERRACE: &str = "http://terrace-kiosk:8470";
-const SHOT_TOKEN: &str = "screenshot-token-0123456789";
 
 /// The languages rendered.
 const LANGUAGES: [Language; 3] = [Language::En, Language::De, Language::PtBr];
@@ -411,151 +405,6 @@ impl Scenario {
         self.with_peers(dir, out)
     }
 
-    /// A kiosk that reads two other kiosks' feeds (`[peers] from`): the door kiosk answers,
-    /// the terrace kiosk stopped answering at 09:12. The kitchen lists their orders with its
-    /// own; Anna sees the order she placed at the door kiosk, read-only. A kiosk of its own
-    /// (its config names the peers), on the renderer's window from here on.
-    fn with_peers(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let work = self.config.kiosk.data_dir.join("peers");
-        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-        let mut config = shot_config(&work, self.lang);
-        config.peers = Some(PeerSettings {
-            listen: None,
-            from: vec![DOOR.to_string(), TERRACE.to_string()],
-            token: Secret::new(SHOT_TOKEN),
-        });
-        let mut s = Scenario::with_config(self.lang, &work, &self.window, config)?;
-        s.shot_no = self.shot_no;
-        let result = s.peer_shots(dir, out);
-        self.shot_no = s.shot_no;
-        result
-    }
-
-    fn peer_shots(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let today = date(2026, 11, 19);
-        let tomorrow = date(2026, 11, 20);
-        let now = self.clock.now();
-        self.insert_order("1001", today, 0)?;
-        self.insert_order("1003", today, 2)?;
-        let door = vec![
-            self.peer_row(DOOR, "door-1", "1002", "Michael K.", today, 1, "confirmed")?,
-            self.peer_row(DOOR, "door-2", "2417", "Lena W.", today, 0, "sent")?,
-            self.peer_row(DOOR, "door-3", "1001", "Anna B.", tomorrow, 1, "confirmed")?,
-        ];
-        self.peer_answers(
-            DOOR,
-            "Door kiosk",
-            door,
-            now - SignedDuration::from_secs(20),
-        )?;
-        let terrace = vec![self.peer_row(
-            TERRACE,
-            "terrace-1",
-            "2981",
-            "Paula R.",
-            today,
-            2,
-            "confirmed",
-        )?];
-        let last_heard = now - SignedDuration::from_mins(29);
-        self.peer_answers(TERRACE, "Terrace kiosk", terrace, last_heard)?;
-        self.worker
-            .note_peer_error(
-                TERRACE,
-                "unreachable (connection timed out)",
-                now - SignedDuration::from_secs(30),
-            )
-            .map_err(|e| e.to_string())?;
-        self.listeners.notify(Change::Orders);
-        self.ui.pump();
-
-        self.ui.badge("9001");
-        self.shoot("kitchen-peers", dir, out)?;
-        self.api().invoke_logout();
-
-        self.ui.badge("1001");
-        self.api().invoke_show(Screen::Orders);
-        self.shoot("my-orders-peer", dir, out)?;
-        self.api().invoke_logout();
-        Ok(())
-    }
-
-    /// An order as a peer's feed gives it: dish `row` of `day`, in state `state`.
-    #[allow(clippy::too_many_arguments)]
-    fn peer_row(
-        &self,
-        peer: &str,
-        id: &str,
-        badge: &str,
-        employee: &str,
-        day: jiff::civil::Date,
-        row: usize,
-        state: &str,
-    ) -> Result<PeerRow, String> {
-        let venue = self.config.venues.first().ok_or("no venue")?;
-        let menu = self
-            .worker
-            .menu_day(&venue.key, day)
-            .map_err(|e| e.to_string())?
-            .ok_or("no menu")?;
-        let article = menu.menu.articles.get(row).ok_or("no such dish")?;
-        let serving = venue
-            .rules
-            .deadlines(day)
-            .map_err(|e| e.to_string())?
-            .serving;
-        let key = badge_key(&Secret::new(SHOT_TOKEN), badge);
-        let at = self.clock.now() - SignedDuration::from_mins(50);
-        let order = FeedOrder {
-            id: id.into(),
-            venue: venue.key.clone(),
-            day,
-            serving,
-            employee: employee.into(),
-            badge_key: key.clone(),
-            lines: vec![FeedLine {
-                dish: article.name.clone(),
-                quantity: 1,
-                unit_price_cents: article.price.cents(),
-            }],
-            state: state.into(),
-            parked: false,
-            reason: None,
-            created_at: at,
-            updated_at: at,
-        };
-        Ok(PeerRow {
-            peer: peer.into(),
-            id: id.into(),
-            venue: venue.key.clone(),
-            day,
-            badge_key: key,
-            body: serde_json::to_string(&order).map_err(|e| e.to_string())?,
-        })
-    }
-
-    /// A peer's feed answered at `at` with all of its orders.
-    fn peer_answers(
-        &mut self,
-        peer: &str,
-        name: &str,
-        rows: Vec<PeerRow>,
-        at: Timestamp,
-    ) -> Result<(), String> {
-        self.worker
-            .save_peer_page(&PeerPage {
-                peer: peer.into(),
-                kiosk_name: name.into(),
-                epoch: format!("{name}-1"),
-                cursor: rows.len() as i64,
-                full: true,
-                rows,
-                heard_at: at,
-                keep_from: date(2026, 11, 19),
-            })
-            .map_err(|e| e.to_string())
-    }
-
     /// The admin screen after a corrupt file was replaced, with a clock that once read a
     /// later time; then the question before accepting the clock.
     fn admin_salvage_and_clock(
@@ -643,6 +492,27 @@ impl Scenario {
         Ok(())
     }
 
+    /// Dish `row` of `day` at the demo venue, with the venue's key and the day's serving.
+    fn dish_of(
+        &self,
+        day: jiff::civil::Date,
+        row: usize,
+    ) -> Result<(String, crate::domain::Article, Timestamp), String> {
+        let venue = self.config.venues.first().ok_or("no venue")?;
+        let menu = self
+            .worker
+            .menu_day(&venue.key, day)
+            .map_err(|e| e.to_string())?
+            .ok_or("no menu")?;
+        let article = menu.menu.articles.get(row).ok_or("no such dish")?.clone();
+        let serving = venue
+            .rules
+            .deadlines(day)
+            .map_err(|e| e.to_string())?
+            .serving;
+        Ok((venue.key.clone(), article, serving))
+    }
+
     /// An order saved as if at another kiosk moment (no cutoff check): dish `row` of `day`.
     fn insert_order(
         &mut self,
@@ -650,27 +520,15 @@ impl Scenario {
         day: jiff::civil::Date,
         row: usize,
     ) -> Result<String, String> {
-        let config = crate::config::demo(std::env::temp_dir());
-        let venue = config.venues.first().ok_or("no venue")?;
-        let menu = self
-            .worker
-            .menu_day(&venue.key, day)
-            .map_err(|e| e.to_string())?
-            .ok_or("no menu")?;
-        let article = menu.menu.articles.get(row).ok_or("no such dish")?;
-        let serving = venue
-            .rules
-            .deadlines(day)
-            .map_err(|e| e.to_string())?
-            .serving;
+        let (venue, article, serving) = self.dish_of(day, row)?;
         let now = self.clock.now();
         let order = Order::new_queued(
             format!("shot-{badge}-{day}-{row}"),
-            &venue.key,
+            &venue,
             badge,
             day,
             serving,
-            vec![OrderLine::one_of(article)],
+            vec![OrderLine::one_of(&article)],
             now,
         );
         self.worker
