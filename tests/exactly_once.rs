@@ -272,25 +272,12 @@ fn signed_event(event_id: &str, event_type: &str, order_id: &str) -> (String, St
 
 /// POSTs an event; the status code and body of the answer.
 fn deliver(addr: std::net::SocketAddr, body: &str, sig: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let head = format!(
+    let request = format!(
         "POST /liefersoft HTTP/1.1\r\nHost: kiosk\r\nContent-Type: application/json\r\n\
-         X-Signature-SHA256: {sig}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+         X-Signature-SHA256: {sig}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body.as_bytes()).unwrap();
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    let code = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let text = answer.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
-    (code, text)
+    support::kiosk::exchange(addr, &request, Duration::from_secs(10))
 }
 
 fn state_of(k: &KioskDir, id: &str) -> String {

@@ -5,8 +5,7 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use support::bessa::{BessaFake, days_with_capture_dishes};
 use support::kiosk::{KioskDir, day_after, json, stderr, tomorrow, within};
@@ -267,24 +266,11 @@ fn a_peer_that_stops_answering_is_stale_and_its_orders_stay() {
 
 /// A GET on the door's feed: (status, body).
 fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
-    let head = format!("GET {path} HTTP/1.1\r\nHost: door\r\n{auth}Connection: close\r\n\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    let code = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (
-        code,
-        answer.split("\r\n\r\n").nth(1).unwrap_or("").to_string(),
-    )
+    let request = format!("GET {path} HTTP/1.1\r\nHost: door\r\n{auth}Connection: close\r\n\r\n");
+    support::kiosk::exchange(addr, &request, Duration::from_secs(30))
 }
 
 /// Without the canteen's token the feed answers 401 and nothing else; with it, the orders,
