@@ -172,6 +172,32 @@ fn status_in_words_names_the_clock_and_the_database() {
     assert!(text.contains("database: ok"), "{text}");
 }
 
+/// `menu | head`: the reader leaves before the command has written all it has; the command
+/// ends quietly (killed by SIGPIPE like any Unix filter) instead of panicking with "failed
+/// printing to stdout". The pipe's read end is closed before the start, so the very first
+/// line meets a reader that has gone.
+#[test]
+fn a_read_only_command_whose_reader_left_ends_without_a_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    let home = temp_dir("pipe");
+    let sync = demo(&home, &["sync", "--once"]);
+    assert!(sync.status.success(), "{}", stderr(&sync));
+    for args in [&["menu", "--json"][..], &["status"], &["orders"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(bin())
+            .args(args)
+            .env("XDG_DATA_HOME", &home)
+            .env("RUST_LOG", "warn")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn check_config_accepts_the_sample_and_names_file_line_key_of_problems() {
     let dir = temp_dir("check");

@@ -92,6 +92,17 @@ pub fn run() -> ExitCode {
     }
 }
 
+impl Command {
+    /// The commands that only print what the store or the config say (never a worker, a
+    /// socket or a vendor): piping them into `head` or `less` is normal use.
+    fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            Command::CheckConfig(_) | Command::Status(_) | Command::Menu(_) | Command::Orders(_)
+        )
+    }
+}
+
 fn dispatch(cli: Cli) -> CliResult {
     let Some(command) = &cli.command else {
         if let Some(dir) = &cli.screenshot {
@@ -102,6 +113,9 @@ fn dispatch(cli: Cli) -> CliResult {
             kitchen: cli.kitchen,
         });
     };
+    if command.only_reads() {
+        setup::end_quietly_on_closed_stdout();
+    }
     if let Command::CheckConfig(args) = command {
         return check_config::exec(args, cli.config.as_deref());
     }

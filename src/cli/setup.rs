@@ -88,3 +88,16 @@ pub fn who() -> String {
         .map(|u| format!("command line ({u})"))
         .unwrap_or_else(|_| "command line".into())
 }
+
+/// `canteen-kiosk menu | head` must end quietly when `head` has read enough: Rust ignores
+/// SIGPIPE, so every `println!` after the reader left would panic with "Broken pipe". A
+/// read-only command gets the default action back, as every Unix filter has it, and the
+/// kernel ends it without a word. Never for the kiosk itself or a command that talks to it
+/// over its socket: there a closed peer is an error to report, not a reason to vanish.
+pub fn end_quietly_on_closed_stdout() {
+    // SAFETY: called on the main thread before any other thread exists; SIG_DFL is always a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
