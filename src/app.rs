@@ -323,6 +323,8 @@ pub struct WindowOptions {
     pub config: Option<PathBuf>,
     /// `--kitchen`: the kitchen display whatever the config's mode.
     pub kitchen: bool,
+    /// `--windowed [WxH]`: a window of that size, whatever the config's `fullscreen`.
+    pub windowed: Option<crate::ui::WindowSize>,
 }
 
 /// Why the kiosk window did not run.
@@ -363,6 +365,7 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
     if config.path.is_none() {
         log::info!("demo mode: data in {}", config.kiosk.data_dir.display());
     }
+    let mode = crate::ui::WindowMode::resolve(&config.kiosk.display, options.windowed);
     skip_compose_table(&config.kiosk.data_dir);
     // The store (integrity check, roster, worker) and the window system (display connection,
     // keymap, fonts) do not depend on each other: set them up on two cores at once, so the
@@ -376,9 +379,10 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
     let started = starting.join().map_err(|_| WindowError::StartPanicked)?;
     let app = match started {
         Ok(app) => app,
-        Err(reason) => return out_of_service(retry_config, retry_clock, &reason),
+        Err(reason) => return out_of_service(retry_config, retry_clock, &reason, &mode),
     };
     let running = open_kiosk_screen(None, app).map_err(WindowError::Window)?;
+    mode.apply(running.ui.window());
     let result = running.ui.run();
     running.shutdown();
     result.map_err(WindowError::Window)
@@ -437,7 +441,12 @@ fn open_kiosk_screen(
 /// data dir): the out-of-service window says why, in big type, and the start is tried again
 /// every few seconds on a thread, so a kiosk that booted with a full disk opens by itself
 /// once space is freed: the kiosk screen then takes the same window over.
-fn out_of_service(config: Config, clock: Arc<dyn Clock>, reason: &str) -> Result<(), WindowError> {
+fn out_of_service(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    reason: &str,
+    mode: &crate::ui::WindowMode,
+) -> Result<(), WindowError> {
     use crate::ui::{OutOfServiceInfo, OutOfServiceUi, RETRY_EVERY};
     log::error!(
         "the kiosk cannot start: {reason}; showing the out-of-service screen, trying again \
@@ -446,6 +455,7 @@ fn out_of_service(config: Config, clock: Arc<dyn Clock>, reason: &str) -> Result
     );
     let info = OutOfServiceInfo::from_config(&config, clock.clone());
     let ui = OutOfServiceUi::new(info, reason).map_err(WindowError::Window)?;
+    mode.apply(ui.window());
     let running: Rc<RefCell<Option<Running>>> = Rc::default();
     let slot = running.clone();
     ui.on_started(

@@ -6,7 +6,7 @@
 //! The screenshot test renders through its own thread and platform (see src/ui/screenshot.rs),
 //! so it does not collide with the testing backend of the other tests.
 
-use canteen_kiosk::config::{Config, Mode, PeerSettings, Secret};
+use canteen_kiosk::config::{Config, Language, Mode, PeerSettings, Secret};
 use canteen_kiosk::domain::{Clock, ListedLine, ListedOrder, ManualClock, OrderEvent, OrderState};
 use canteen_kiosk::kiosk::Kiosk;
 use canteen_kiosk::peers::wire::{FeedLine, FeedOrder, badge_key};
@@ -685,9 +685,22 @@ fn screenshots_render_every_state() {
     let dir = std::env::var_os("KIOSK_SHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| unique_dir("shots"));
-    let files = canteen_kiosk::ui::render_screenshots(&dir).expect("renders");
-    // 23 states, 2 sizes, 3 languages.
-    assert_eq!(files.len(), 23 * SHOT_SIZES.len() * 3);
+    // English at every size; German, the longest words, at the narrowest (portrait 480×800).
+    // All of them (`--screenshot`) take three times as long: CI time.
+    let sizes_for = |lang: Language| match lang {
+        Language::En => SHOT_SIZES.to_vec(),
+        Language::De => vec![(480, 800)],
+        Language::PtBr => vec![],
+    };
+    let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
+    // 23 states each.
+    assert_eq!(files.len(), 23 * (SHOT_SIZES.len() + 1));
+    assert!(files.iter().any(|f| f.ends_with("de-480x800-01-idle.png")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("en-600x1024-23-my-orders-peer.png"))
+    );
     for file in &files {
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(file).unwrap()));
@@ -695,11 +708,10 @@ fn screenshots_render_every_state() {
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
         let name = file.file_name().unwrap().to_string_lossy();
-        let size = if name.contains("-800x480-") {
-            (800, 480)
-        } else {
-            (1280, 800)
-        };
+        let size = SHOT_SIZES
+            .into_iter()
+            .find(|(w, h)| name.contains(&format!("-{w}x{h}-")))
+            .unwrap_or_else(|| panic!("{name} names none of the sizes"));
         assert_eq!((info.width, info.height), size, "{name}");
         // Not blank: many different colours.
         let mut colours: Vec<[u8; 3]> = buf[..info.buffer_size()]

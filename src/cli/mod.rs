@@ -40,6 +40,9 @@ struct Cli {
     /// Show the kitchen display permanently.
     #[arg(long)]
     kitchen: bool,
+    /// Open a window of WxH (default 1280x800) instead of filling the screen (development).
+    #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1280x800")]
+    windowed: Option<canteen_kiosk::ui::WindowSize>,
     /// Render every screen to PNG files in DIR and exit.
     #[arg(long, value_name = "DIR")]
     screenshot: Option<PathBuf>,
@@ -111,6 +114,7 @@ fn dispatch(cli: Cli) -> CliResult {
         return window::exec(&WindowOptions {
             config: cli.config,
             kitchen: cli.kitchen,
+            windowed: cli.windowed,
         });
     };
     if command.only_reads() {

@@ -1,7 +1,7 @@
 //! The `[kiosk]` and `[http]` tables.
 
 use super::checks;
-use super::model::{HttpSettings, KioskSettings, Language, Mode};
+use super::model::{DisplaySettings, HttpSettings, KioskSettings, Language, Mode, Pointer};
 use super::reader::Section;
 use super::report::Problems;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,7 @@ pub(crate) fn read_kiosk(root: &mut Section, p: &mut Problems, base: &Path) -> K
         mode: Mode::Employee,
         days_ahead: 5,
         menu_refresh: super::model::DEFAULT_MENU_REFRESH,
+        display: DisplaySettings::default(),
     };
     if let Some(s) = s.as_mut() {
         fill_kiosk(s, p, base, &mut settings);
@@ -77,7 +78,20 @@ fn fill_kiosk(s: &mut Section, p: &mut Problems, base: &Path, k: &mut KioskSetti
     if let Some(d) = s.duration(p, "menu_refresh", secs(60)..=secs(86_400)) {
         k.menu_refresh = d;
     }
+    fill_display(s, p, &mut k.display);
     s.misplaced_top_level(p);
+}
+
+fn fill_display(s: &mut Section, p: &mut Problems, d: &mut DisplaySettings) {
+    if let Some(full) = s.bool(p, "fullscreen") {
+        d.fullscreen = full;
+    }
+    if let Some(pointer) = s.choice(p, "pointer", &["hidden", "shown"]) {
+        d.pointer = Some(match pointer.get_ref().as_str() {
+            "hidden" => Pointer::Hidden,
+            _ => Pointer::Shown,
+        });
+    }
 }
 
 /// `[http]`: timeouts for every vendor call.

@@ -74,6 +74,42 @@ pub struct KioskSettings {
     pub days_ahead: u32,
     /// How often menus are refreshed from the vendor.
     pub menu_refresh: Duration,
+    /// `fullscreen` and `pointer`: how the window takes the screen.
+    pub display: DisplaySettings,
+}
+
+/// How the kiosk window takes the screen (`[kiosk] fullscreen`, `pointer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisplaySettings {
+    /// The window fills the screen (default); `--windowed` overrides it for development.
+    pub fullscreen: bool,
+    /// `None`: hidden when full screen (a touch kiosk), shown in a window.
+    pub pointer: Option<Pointer>,
+}
+
+impl Default for DisplaySettings {
+    fn default() -> Self {
+        DisplaySettings {
+            fullscreen: true,
+            pointer: None,
+        }
+    }
+}
+
+impl DisplaySettings {
+    /// Whether the pointer is hidden on a window that is (or is not) full screen.
+    pub fn pointer_hidden(&self, fullscreen: bool) -> bool {
+        match self.pointer {
+            Some(p) => p == Pointer::Hidden,
+            None => fullscreen,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    Hidden,
+    Shown,
 }
 
 #[derive(Debug, Clone)]

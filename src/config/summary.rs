@@ -36,6 +36,20 @@ pub fn summary(config: &Config) -> String {
     );
     let _ = writeln!(
         out,
+        "  window: {}, pointer {}",
+        if k.display.fullscreen {
+            "full screen"
+        } else {
+            "windowed"
+        },
+        if k.display.pointer_hidden(k.display.fullscreen) {
+            "hidden"
+        } else {
+            "shown"
+        }
+    );
+    let _ = writeln!(
+        out,
         "  http: connect timeout {}, read timeout {}",
         fmt_duration(config.http.connect_timeout),
         fmt_duration(config.http.read_timeout)

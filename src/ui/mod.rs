@@ -13,6 +13,7 @@
 //!   never use each other or the bridge.
 //! - [`OutOfServiceUi`] (`out_of_service`): the window's out-of-service mode while the kiosk
 //!   cannot start, retrying the start on a thread until it can.
+//! - [`WindowMode`] (`window_mode`): full screen or a window, the pointer shown or hidden.
 //! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
 
 mod admin;
@@ -25,11 +26,13 @@ mod menu;
 pub mod models;
 mod out_of_service;
 mod screenshot;
+mod window_mode;
 
 pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS};
 pub use idle::NOTICE_SECONDS;
 pub use out_of_service::{OutOfServiceInfo, OutOfServiceUi, RETRY_EVERY};
-pub use screenshot::{SHOT_SIZES, render_screenshots};
+pub use screenshot::{SHOT_LANGUAGES, SHOT_SIZES, render_screenshots, render_screenshots_at};
+pub use window_mode::{WindowMode, WindowSize};
 
 /// The code generated from `ui/app.slint`: `AppWindow`, the `Api`, `KitchenApi` and `AdminApi`
 /// globals and their types.

@@ -31,20 +31,36 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The sizes every state is rendered at: a 7" and a 10" kiosk screen.
-pub const SHOT_SIZES: [(u32, u32); 2] = [(800, 480), (1280, 800)];
+/// The sizes every state is rendered at: the common 7" panels (800×480, 1024×600), a 10"
+/// one (1280×800), and the two 7" panels turned to portrait.
+pub const SHOT_SIZES: [(u32, u32); 5] = [
+    (800, 480),
+    (1024, 600),
+    (1280, 800),
+    (480, 800),
+    (600, 1024),
+];
 
 /// The languages rendered.
-const LANGUAGES: [Language; 3] = [Language::En, Language::De, Language::PtBr];
+pub const SHOT_LANGUAGES: [Language; 3] = [Language::En, Language::De, Language::PtBr];
 
 /// Renders every screen state, at each of [`SHOT_SIZES`] and in each language, into `dir` as
 /// `<lang>-<w>x<h>-<nn>-<state>.png`. Returns the files written.
 pub fn render_screenshots(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    render_screenshots_at(dir, |_| SHOT_SIZES.to_vec())
+}
+
+/// Like [`render_screenshots`], each language at the sizes `sizes_for` gives it (none: the
+/// language is left out). The test suite renders fewer than the docs.
+pub fn render_screenshots_at(
+    dir: &Path,
+    sizes_for: impl Fn(Language) -> Vec<(u32, u32)> + Send + 'static,
+) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let dir = dir.to_path_buf();
     std::thread::Builder::new()
         .name("screenshots".into())
-        .spawn(move || render_on_this_thread(&dir))
+        .spawn(move || render_on_this_thread(&dir, &sizes_for))
         .map_err(|e| format!("cannot start the renderer thread: {e}"))?
         .join()
         .map_err(|_| "the renderer panicked".to_string())?
@@ -67,16 +83,24 @@ impl Platform for ShotPlatform {
     }
 }
 
-fn render_on_this_thread(dir: &Path) -> Result<Vec<PathBuf>, String> {
+fn render_on_this_thread(
+    dir: &Path,
+    sizes_for: &dyn Fn(Language) -> Vec<(u32, u32)>,
+) -> Result<Vec<PathBuf>, String> {
     let window = Rc::new(RefCell::new(None));
     slint::platform::set_platform(Box::new(ShotPlatform {
         window: window.clone(),
     }))
     .map_err(|e| format!("cannot set the rendering platform: {e}"))?;
     let mut written = Vec::new();
-    for lang in LANGUAGES {
+    for lang in SHOT_LANGUAGES {
+        let sizes = sizes_for(lang);
+        if sizes.is_empty() {
+            continue;
+        }
         let work = scratch_dir(lang)?;
-        let result = Scenario::new(lang, &work, &window).and_then(|s| s.run(dir, &mut written));
+        let result =
+            Scenario::new(lang, &work, &window, sizes).and_then(|s| s.run(dir, &mut written));
         let _ = std::fs::remove_dir_all(&work);
         result?;
     }
@@ -124,6 +148,7 @@ struct Scenario {
     status: SharedStatus,
     listeners: Listeners,
     window: Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
+    sizes: Vec<(u32, u32)>,
     shot_no: u32,
 }
 
@@ -132,8 +157,9 @@ impl Scenario {
         lang: Language,
         work: &Path,
         window: &Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
+        sizes: Vec<(u32, u32)>,
     ) -> Result<Scenario, String> {
-        Scenario::with_config(lang, work, window, shot_config(work, lang))
+        Scenario::with_config(lang, work, window, shot_config(work, lang), sizes)
     }
 
     fn with_config(
@@ -141,6 +167,7 @@ impl Scenario {
         work: &Path,
         window: &Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
         config: Config,
+        sizes: Vec<(u32, u32)>,
     ) -> Result<Scenario, String> {
         let config = Arc::new(config);
         let path = work.join("kiosk.sqlite");
@@ -176,6 +203,7 @@ impl Scenario {
             status,
             listeners,
             window: window.clone(),
+            sizes,
             shot_no: 0,
         })
     }
@@ -191,7 +219,7 @@ impl Scenario {
             .borrow()
             .clone()
             .ok_or("no window was created")?;
-        for (w, h) in SHOT_SIZES {
+        for &(w, h) in &self.sizes {
             window.set_size(PhysicalSize::new(w, h));
             // Runs the `changed width` handlers (the type scale follows the window size).
             slint::platform::update_timers_and_animations();

@@ -31,7 +31,8 @@ impl Scenario {
             from: vec![DOOR.to_string(), TERRACE.to_string()],
             token: Secret::new(SHOT_TOKEN),
         });
-        let mut s = Scenario::with_config(self.lang, &work, &self.window, config)?;
+        let sizes = self.sizes.clone();
+        let mut s = Scenario::with_config(self.lang, &work, &self.window, config, sizes)?;
         s.shot_no = self.shot_no;
         let result = s.peer_shots(dir, out);
         self.shot_no = s.shot_no;

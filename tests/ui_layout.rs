@@ -1,0 +1,331 @@
+//! The kiosk window at every size the layout is made for (800×480, 1024×600, 1280×800 and
+//! portrait 480×800, 600×1024), headless on Slint's testing backend: on every screen the
+//! controls that do not scroll lie inside the window, do not overlap, and are big enough to
+//! touch; and how the window takes the screen (`fullscreen`, `--windowed`, `pointer`) reaches
+//! the window.
+
+use canteen_kiosk::config::{DisplaySettings, Pointer};
+use canteen_kiosk::domain::ManualClock;
+use canteen_kiosk::kiosk::Kiosk;
+use canteen_kiosk::store::Store;
+use canteen_kiosk::sync::SharedStatus;
+use canteen_kiosk::ui::generated::{Api, Screen, Sheet, Theme};
+use canteen_kiosk::ui::{KioskUi, SHOT_SIZES, WindowMode, WindowSize};
+use canteen_kiosk::vendors::demo::demo_menu_day;
+use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use jiff::ToSpan;
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use slint::platform::WindowEvent;
+use slint::{ComponentHandle, Model};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Touch targets: 9 mm on a 7" 800×480 panel (5.2 px/mm) is 47 px.
+const MIN_TOUCH: f32 = 47.0;
+
+/// The demo kiosk on a fresh store with a week of menus, Thursday 19 November 2026, 09:41
+/// in Vienna (today's ordering is open).
+fn kiosk_ui(name: &str) -> KioskUi {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("ck-layout-{name}-"))
+        .tempdir()
+        .unwrap()
+        .keep();
+    let (mut store, _) = Store::open(&dir.join("kiosk.sqlite")).unwrap();
+    let today = date(2026, 11, 19);
+    let now = today
+        .at(9, 41, 0, 0)
+        .to_zoned(TimeZone::get("Europe/Vienna").unwrap())
+        .unwrap()
+        .timestamp();
+    let days: Vec<_> = (0..5)
+        .map(|i| demo_menu_day("demo", today.checked_add(i.days()).unwrap()))
+        .collect();
+    store.put_menu_days(&days, now, "demo").unwrap();
+    let floor = now - jiff::SignedDuration::from_hours(24 * 20);
+    let config = Arc::new(canteen_kiosk::config::demo(dir));
+    let kiosk = Kiosk::new(config, store, Arc::new(ManualClock::new(now))).with_clock_floor(floor);
+    let ui = KioskUi::new(kiosk, SharedStatus::default()).unwrap();
+    ui.window().show().unwrap();
+    settle();
+    ui
+}
+
+fn settle() {
+    i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
+}
+
+fn badge(ui: &KioskUi, number: &str) {
+    for c in format!("{number}\n").chars() {
+        let text: slint::SharedString = c.to_string().into();
+        let w = ui.window().window();
+        w.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        w.dispatch_event(WindowEvent::KeyReleased { text });
+    }
+    settle();
+}
+
+/// An element's rectangle in window coordinates: x, y, right, bottom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect {
+    x: f32,
+    y: f32,
+    r: f32,
+    b: f32,
+}
+
+impl Rect {
+    fn of(e: &ElementHandle) -> Rect {
+        let p = e.absolute_position();
+        let s = e.size();
+        Rect {
+            x: p.x,
+            y: p.y,
+            r: p.x + s.width,
+            b: p.y + s.height,
+        }
+    }
+
+    fn contains(&self, o: &Rect) -> bool {
+        self.x <= o.x && self.y <= o.y && self.r >= o.r && self.b >= o.b
+    }
+
+    fn overlaps(&self, o: &Rect) -> bool {
+        // Half a pixel of rounding either way is not an overlap.
+        self.x < o.r - 0.5 && o.x < self.r - 0.5 && self.y < o.b - 0.5 && o.y < self.b - 0.5
+    }
+}
+
+/// What one screen must show whole: elements by accessible label (a label ending in `*`
+/// matches every label it starts with), and whether they must be touchable.
+struct Check<'a> {
+    ui: &'a KioskUi,
+    size: (u32, u32),
+    screen: &'static str,
+}
+
+impl Check<'_> {
+    fn find(&self, label: &str) -> Vec<(String, Rect)> {
+        settle();
+        let all = ElementQuery::from_root(self.ui.window())
+            .match_descendants()
+            .find_all();
+        let found: Vec<_> = all
+            .iter()
+            .filter_map(|e| {
+                let l = e.accessible_label()?.to_string();
+                let hit = match label.strip_suffix('*') {
+                    Some(prefix) => l.starts_with(prefix),
+                    None => l == label,
+                };
+                hit.then(|| (l, Rect::of(e)))
+            })
+            .collect();
+        assert!(
+            !found.is_empty(),
+            "{} at {:?}: nothing labelled {label:?}",
+            self.screen,
+            self.size
+        );
+        found
+    }
+
+    /// Each element lies inside the window; with `touch`, is at least 9 mm each way; and no
+    /// two of them overlap.
+    fn whole(&self, labels: &[&str], touch: bool) {
+        let (w, h) = (self.size.0 as f32, self.size.1 as f32);
+        let all: Vec<_> = labels.iter().flat_map(|l| self.find(l)).collect();
+        // A button and its text both carry the label (and a component's root and its
+        // element): the outermost one is the element.
+        let mut found: Vec<(String, Rect)> = Vec::new();
+        for (i, (l, r)) in all.iter().enumerate() {
+            let inside_another = all
+                .iter()
+                .enumerate()
+                .any(|(j, (l2, r2))| l2 == l && (r2.contains(r) && (r2 != r || j < i)));
+            if !inside_another {
+                found.push((l.clone(), *r));
+            }
+        }
+        for (label, r) in &found {
+            let at = format!("{} at {:?}: {label:?} {r:?}", self.screen, self.size);
+            assert!(
+                r.x >= -0.5 && r.y >= -0.5 && r.r <= w + 0.5 && r.b <= h + 0.5,
+                "{at} is outside the window"
+            );
+            if touch {
+                assert!(
+                    r.r - r.x >= MIN_TOUCH && r.b - r.y >= MIN_TOUCH,
+                    "{at} is too small to touch"
+                );
+            }
+        }
+        for (i, (a, ra)) in found.iter().enumerate() {
+            for (b, rb) in &found[i + 1..] {
+                assert!(
+                    !ra.overlaps(rb),
+                    "{} at {:?}: {a:?} {ra:?} overlaps {b:?} {rb:?}",
+                    self.screen,
+                    self.size
+                );
+            }
+        }
+    }
+
+    /// The elements lie inside the window's width (they may scroll below its bottom).
+    fn within_width(&self, label: &str) {
+        for (l, r) in self.find(label) {
+            assert!(
+                r.x >= -0.5 && r.r <= self.size.0 as f32 + 0.5,
+                "{} at {:?}: {l:?} {r:?} sticks out at the side",
+                self.screen,
+                self.size
+            );
+        }
+    }
+}
+
+/// Every screen at one size, walked through as a person would.
+fn check_every_screen(size: (u32, u32)) {
+    let ui = kiosk_ui(&format!("{}x{}", size.0, size.1));
+    let win = ui.window().window();
+    win.set_size(slint::PhysicalSize::new(size.0, size.1));
+    settle();
+    let api = ui.window().global::<Api>();
+    let theme = ui.window().global::<Theme>();
+    assert_eq!(theme.get_portrait(), size.0 < size.1, "{size:?}");
+    let check = |screen| Check {
+        ui: &ui,
+        size,
+        screen,
+    };
+
+    let idle = check("idle");
+    idle.whole(
+        &["Time", "Deutsch", "English", "Português", "Demo badge *"],
+        false,
+    );
+    idle.whole(&["Deutsch", "English", "Português", "Demo badge *"], true);
+    idle.whole(&["Tap your badge", "Today's menu"], false);
+
+    badge(&ui, "1001");
+    assert_eq!(api.get_screen(), Screen::Menu);
+    let menu = check("menu");
+    menu.whole(&["Hello, Anna!", "Menu", "My orders", "Log out"], false);
+    menu.whole(
+        &[
+            "Menu",
+            "My orders",
+            "Log out",
+            "Today *",
+            "Tomorrow *",
+            "Monday *",
+        ],
+        true,
+    );
+    let dish = api.get_dishes().row_data(0).unwrap();
+    menu.within_width(&dish.name);
+
+    api.invoke_dish_tapped(dish.id.clone());
+    settle();
+    assert_eq!(api.get_sheet(), Sheet::ConfirmOrder);
+    check("confirm").whole(&["Order this dish?", "Back", "Order now"], false);
+    check("confirm").whole(&["Back", "Order now"], true);
+    api.invoke_confirm_order();
+    api.invoke_close_sheet();
+    api.invoke_show(Screen::Orders);
+    settle();
+    let orders = check("my orders");
+    orders.whole(&["Menu", "My orders", "Log out"], true);
+    orders.within_width("Cancel order *");
+    api.invoke_logout();
+
+    badge(&ui, "9001");
+    assert_eq!(api.get_screen(), Screen::Kitchen);
+    let kitchen = check("kitchen");
+    let bar = [
+        "Previous day",
+        "Today",
+        "Next day",
+        "Export CSV",
+        "Log out",
+        "All names",
+    ];
+    kitchen.whole(&bar, true);
+    kitchen.within_width(&format!("{}: *", dish.name));
+    kitchen.within_width("Anna Berger, *");
+    api.invoke_logout();
+
+    badge(&ui, "9999");
+    assert_eq!(api.get_screen(), Screen::Admin);
+    let admin = check("admin");
+    admin.whole(&["Kiosk administration", "Log out"], false);
+    admin.whole(&["Log out"], true);
+    admin.within_width("Kiosk id: demo");
+}
+
+#[test]
+fn every_screen_fits_at_800x480() {
+    check_every_screen(SHOT_SIZES[0]);
+}
+
+#[test]
+fn every_screen_fits_at_1024x600() {
+    check_every_screen(SHOT_SIZES[1]);
+}
+
+#[test]
+fn every_screen_fits_at_1280x800() {
+    check_every_screen(SHOT_SIZES[2]);
+}
+
+#[test]
+fn every_screen_fits_in_portrait_480x800() {
+    check_every_screen(SHOT_SIZES[3]);
+}
+
+#[test]
+fn every_screen_fits_in_portrait_600x1024() {
+    check_every_screen(SHOT_SIZES[4]);
+}
+
+#[test]
+fn full_screen_by_default_and_windowed_on_request() {
+    let ui = kiosk_ui("mode");
+    let theme = ui.window().global::<Theme>();
+    let kiosk = DisplaySettings::default();
+
+    WindowMode::resolve(&kiosk, None).apply(ui.window());
+    assert!(ui.window().window().is_fullscreen());
+    assert!(theme.get_pointer_hidden());
+
+    let windowed: WindowSize = "1024x600".parse().unwrap();
+    WindowMode::resolve(&kiosk, Some(windowed)).apply(ui.window());
+    settle();
+    assert!(!ui.window().window().is_fullscreen());
+    assert_eq!(
+        ui.window().window().size(),
+        slint::PhysicalSize::new(1024, 600)
+    );
+    assert!(!theme.get_pointer_hidden());
+    // The type scale follows the window: 1024×600 is 1.25 times 800×480.
+    assert!((theme.get_s() - 1.25).abs() < 0.01, "{}", theme.get_s());
+
+    let shown_full = DisplaySettings {
+        fullscreen: true,
+        pointer: Some(Pointer::Shown),
+    };
+    WindowMode::resolve(&shown_full, None).apply(ui.window());
+    assert!(ui.window().window().is_fullscreen());
+    assert!(!theme.get_pointer_hidden());
+}
+
+#[test]
+fn the_demo_opens_a_window_and_a_config_fills_the_screen() {
+    let demo = canteen_kiosk::config::demo(std::env::temp_dir());
+    let mode = WindowMode::resolve(&demo.kiosk.display, None);
+    assert!(!mode.fullscreen && !mode.pointer_hidden);
+    assert_eq!(mode.size, WindowSize::DEFAULT);
+}
