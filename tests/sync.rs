@@ -47,6 +47,7 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
             mode: Mode::Employee,
             days_ahead: 3,
             menu_refresh: Duration::from_secs(1800),
+            retention_days: 90,
         },
         http: support::quick_http(),
         venues: vec![venue],

@@ -35,6 +35,7 @@ pub(crate) fn read_kiosk(root: &mut Section, p: &mut Problems, base: &Path) -> K
         mode: Mode::Employee,
         days_ahead: 5,
         menu_refresh: super::model::DEFAULT_MENU_REFRESH,
+        retention_days: super::model::DEFAULT_RETENTION_DAYS,
     };
     if let Some(s) = s.as_mut() {
         fill_kiosk(s, p, base, &mut settings);
@@ -76,6 +77,10 @@ fn fill_kiosk(s: &mut Section, p: &mut Problems, base: &Path, k: &mut KioskSetti
     }
     if let Some(d) = s.duration(p, "menu_refresh", secs(60)..=secs(86_400)) {
         k.menu_refresh = d;
+    }
+    // A week at least: the kitchen and `orders` look back that far; ten years at most.
+    if let Some(n) = s.int(p, "retention_days", 7..=3650) {
+        k.retention_days = n as u32;
     }
     s.misplaced_top_level(p);
 }

@@ -61,6 +61,9 @@ pub enum Mode {
 /// How often menus are refreshed when `[kiosk] menu_refresh` is not set.
 pub const DEFAULT_MENU_REFRESH: Duration = Duration::from_secs(1800);
 
+/// How long settled orders are kept when `[kiosk] retention_days` is not set.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
 #[derive(Debug, Clone)]
 pub struct KioskSettings {
     pub id: String,
@@ -74,6 +77,9 @@ pub struct KioskSettings {
     pub days_ahead: u32,
     /// How often menus are refreshed from the vendor.
     pub menu_refresh: Duration,
+    /// Settled orders (with their lines, history and outbox rows) are deleted this many days
+    /// after their day (`store::prune`).
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone)]
