@@ -321,6 +321,18 @@ impl Config {
         self.venues.iter().find(|v| v.key == key)
     }
 
+    /// The earliest date any venue has at `at`, a day less: yesterday wherever a venue is,
+    /// for data of a venue or peer whose zone is not known (UTC without venues).
+    pub fn day_before_any_venue(&self, at: jiff::Timestamp) -> Option<jiff::civil::Date> {
+        self.venues
+            .iter()
+            .map(|v| v.rules.local_date(at))
+            .min()
+            .unwrap_or_else(|| at.to_zoned(jiff::tz::TimeZone::UTC).date())
+            .yesterday()
+            .ok()
+    }
+
     pub fn badge(&self, number: &str) -> Option<&Badge> {
         self.badges.iter().find(|b| b.number == number)
     }

@@ -150,8 +150,14 @@ impl Store {
     pub fn release_free_pages(&self, pages: u32) -> Result<FreeSpace> {
         let before = self.free_space()?;
         if before.incremental && before.free_pages > 0 {
-            self.conn()
-                .execute_batch(&format!("PRAGMA incremental_vacuum({pages})"))?;
+            // The pragma frees one page per step (a row each): stepped to its end.
+            let mut stmt = self
+                .conn()
+                .prepare(&format!("PRAGMA incremental_vacuum({pages})"))?;
+            let mut rows = stmt.query([])?;
+            while rows.next()?.is_some() {}
+            drop(rows);
+            drop(stmt);
             return self.free_space();
         }
         Ok(before)

@@ -69,21 +69,8 @@ pub(super) fn keep_from(
     last_order_day: Option<Date>,
 ) -> Vec<(String, Date)> {
     let back = i64::from(config.kiosk.retention_days).days();
-    let configured = |key: &str| {
-        config
-            .venues
-            .iter()
-            .find(|v| v.key == key)
-            .map(|v| v.rules.local_date(floor))
-    };
-    let earliest = config
-        .venues
-        .iter()
-        .map(|v| v.rules.local_date(floor))
-        .min()
-        .unwrap_or_else(|| floor.to_zoned(jiff::tz::TimeZone::UTC).date())
-        .checked_sub(1.day())
-        .ok();
+    let configured = |key: &str| config.venue(key).map(|v| v.rules.local_date(floor));
+    let earliest = config.day_before_any_venue(floor);
     let by_orders = last_order_day.and_then(|d| d.checked_sub(back).ok());
     venues
         .iter()
