@@ -8,6 +8,10 @@
 //! demo badges, settled in the past and confirmed from today on — so one badge sees a
 //! handful of coming orders, as on a real kiosk.
 //!
+//! [`DataSet::history`] is the same store with a longer order history at the rate of a real
+//! canteen (71 orders a day): five years are about 130 000 settled orders and 39 MB, the
+//! store of the bounded-growth budget (a first frame as fast as with a month of orders).
+//!
 //! Filling runs with `synchronous=OFF` (thousands of small transactions would otherwise take
 //! a minute of fsyncs) and puts `synchronous=FULL` back before it returns.
 
@@ -26,6 +30,8 @@ pub struct DataSet {
     pub dishes: u32,
     /// Settled or confirmed orders (no pending outbox work).
     pub orders: u32,
+    /// The days the orders are spread over, up to today + 5.
+    pub order_days: u32,
     /// How many of the menu days lie before today.
     pub past_menu_days: u32,
     /// Synthetic employees besides the config's badges.
@@ -38,6 +44,7 @@ impl DataSet {
         menu_days: 60,
         dishes: 10_000,
         orders: 5_000,
+        order_days: 60,
         past_menu_days: 7,
         extra_badges: 150,
     };
@@ -47,9 +54,23 @@ impl DataSet {
         menu_days: 10,
         dishes: 60,
         orders: 50,
+        order_days: 60,
         past_menu_days: 2,
         extra_badges: 5,
     };
+
+    /// Orders a day in [`DataSet::history`]: 130 000 in five years.
+    pub const ORDERS_PER_DAY: u32 = 71;
+
+    /// The large store's menus with `days` days of order history (to today + 5), at
+    /// [`DataSet::ORDERS_PER_DAY`].
+    pub const fn history(days: u32) -> DataSet {
+        DataSet {
+            orders: days * DataSet::ORDERS_PER_DAY,
+            order_days: days,
+            ..DataSet::LARGE
+        }
+    }
 }
 
 /// What [`fill`] made.
@@ -199,7 +220,7 @@ pub fn fill(
         // Badges: the config's employees first (a few orders each), then synthetic ones.
         let mut badges: Vec<String> = config.badges.iter().map(|b| b.number.clone()).collect();
         badges.extend((0..set.extra_badges).map(|i| format!("{}", 20_000 + i)));
-        let order_days = 60i64;
+        let order_days = i64::from(set.order_days.max(7));
         let first_order_day = today.checked_sub((order_days - 6).days()).unwrap_or(today);
         let mut orders = 0;
         for i in 0..set.orders as i64 {

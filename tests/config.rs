@@ -110,6 +110,7 @@ fn the_minimal_config_loads_with_defaults() {
     assert_eq!(c.kiosk.idle_logout.as_secs(), 60);
     assert_eq!(c.kiosk.days_ahead, 5);
     assert_eq!(c.kiosk.menu_refresh.as_secs(), 1800);
+    assert_eq!(c.kiosk.retention_days, 90);
     assert_eq!(c.http.connect_timeout.as_secs(), 5);
     let v = c.venue("demo").unwrap();
     assert_eq!(v.name, "demo");
@@ -482,6 +483,24 @@ fn numbers_out_of_range() {
         "kiosk.days_ahead",
         &["between 1 and 14, not 30"],
     );
+}
+
+#[test]
+fn retention_days_is_a_week_to_ten_years() {
+    for (value, words) in [
+        ("3", "between 7 and 3650, not 3"),
+        ("5000", "between 7 and 3650, not 5000"),
+        ("\"90d\"", "a whole number"),
+    ] {
+        let text = format!("{KIOSK}retention_days = {value}\n{DEMO_VENUE}");
+        let r = errors("retention", &text);
+        has(&r, "kiosk.toml", Some(4), "kiosk.retention_days", &[words]);
+    }
+    let c = ok(
+        "retention",
+        &format!("{KIOSK}retention_days = 365\n{DEMO_VENUE}"),
+    );
+    assert_eq!(c.kiosk.retention_days, 365);
 }
 
 #[test]

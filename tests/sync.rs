@@ -48,6 +48,7 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
             days_ahead: 3,
             menu_refresh: Duration::from_secs(1800),
             display: Default::default(),
+            retention_days: 90,
         },
         http: support::quick_http(),
         venues: vec![venue],

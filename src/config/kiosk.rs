@@ -36,6 +36,7 @@ pub(crate) fn read_kiosk(root: &mut Section, p: &mut Problems, base: &Path) -> K
         days_ahead: 5,
         menu_refresh: super::model::DEFAULT_MENU_REFRESH,
         display: DisplaySettings::default(),
+        retention_days: super::model::DEFAULT_RETENTION_DAYS,
     };
     if let Some(s) = s.as_mut() {
         fill_kiosk(s, p, base, &mut settings);
@@ -79,6 +80,10 @@ fn fill_kiosk(s: &mut Section, p: &mut Problems, base: &Path, k: &mut KioskSetti
         k.menu_refresh = d;
     }
     fill_display(s, p, &mut k.display);
+    // A week at least: the kitchen and `orders` look back that far; ten years at most.
+    if let Some(n) = s.int(p, "retention_days", 7..=3650) {
+        k.retention_days = n as u32;
+    }
     s.misplaced_top_level(p);
 }
 

@@ -61,6 +61,9 @@ pub enum Mode {
 /// How often menus are refreshed when `[kiosk] menu_refresh` is not set.
 pub const DEFAULT_MENU_REFRESH: Duration = Duration::from_secs(1800);
 
+/// How long settled orders are kept when `[kiosk] retention_days` is not set.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
 #[derive(Debug, Clone)]
 pub struct KioskSettings {
     pub id: String,
@@ -74,6 +77,9 @@ pub struct KioskSettings {
     pub days_ahead: u32,
     /// How often menus are refreshed from the vendor.
     pub menu_refresh: Duration,
+    /// Settled orders (with their lines, history and outbox rows) are deleted this many days
+    /// after their day (`store::prune`).
+    pub retention_days: u32,
     /// `fullscreen` and `pointer`: how the window takes the screen.
     pub display: DisplaySettings,
 }
@@ -349,6 +355,18 @@ impl Secrets {
 impl Config {
     pub fn venue(&self, key: &str) -> Option<&Venue> {
         self.venues.iter().find(|v| v.key == key)
+    }
+
+    /// The earliest date any venue has at `at`, a day less: yesterday wherever a venue is,
+    /// for data of a venue or peer whose zone is not known (UTC without venues).
+    pub fn day_before_any_venue(&self, at: jiff::Timestamp) -> Option<jiff::civil::Date> {
+        self.venues
+            .iter()
+            .map(|v| v.rules.local_date(at))
+            .min()
+            .unwrap_or_else(|| at.to_zoned(jiff::tz::TimeZone::UTC).date())
+            .yesterday()
+            .ok()
     }
 
     pub fn badge(&self, number: &str) -> Option<&Badge> {

@@ -86,6 +86,7 @@ pub struct Metrics {
     vendor_seconds: HistogramVec,
     webhook_accepted: CounterVec,
     webhook_refused: CounterVec,
+    pruned: CounterVec,
     clock: Mutex<Option<ClockJudgement>>,
 }
 
@@ -96,6 +97,7 @@ impl Default for Metrics {
             vendor_seconds: HistogramVec::new(&["venue"], VENDOR_SECONDS),
             webhook_accepted: CounterVec::new(&["venue"]),
             webhook_refused: CounterVec::new(&["venue", "reason"]),
+            pruned: CounterVec::new(&["venue"]),
             clock: Mutex::new(None),
         }
     }
@@ -142,6 +144,15 @@ impl Metrics {
 
     pub fn webhook_refused(&self, venue: &str, why: WebhookRefusal) -> u64 {
         self.webhook_refused.get(&[venue, why.as_str()])
+    }
+
+    /// The worker deleted `n` settled orders of `venue` after the retention period.
+    pub fn count_pruned(&self, venue: &str, n: u64) {
+        self.pruned.add(&[venue], n);
+    }
+
+    pub fn pruned(&self, venue: &str) -> u64 {
+        self.pruned.get(&[venue])
     }
 
     /// The worker judged the clock (each pass).

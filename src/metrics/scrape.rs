@@ -267,6 +267,15 @@ fn counters(out: &mut Exposition, metrics: &Metrics, config: &Config) {
     let name = "canteen_vendor_request_duration_seconds";
     metrics.vendor_seconds.write(out, name);
     webhook_counters(out, metrics, config);
+    for venue in &config.venues {
+        metrics.pruned(&venue.key);
+    }
+    out.family(
+        "canteen_orders_pruned_total",
+        Kind::Counter,
+        "Settled orders deleted after the retention period ([kiosk] retention_days).",
+    );
+    metrics.pruned.write(out, "canteen_orders_pruned_total");
 }
 
 fn webhook_counters(out: &mut Exposition, metrics: &Metrics, config: &Config) {

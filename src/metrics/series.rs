@@ -71,8 +71,13 @@ impl CounterVec {
 
     /// Adds one to the series of these label values (in the order of the label names).
     pub fn inc(&self, values: &[&str]) {
+        self.add(values, 1);
+    }
+
+    /// Adds `n` to the series of these label values.
+    pub fn add(&self, values: &[&str], n: u64) {
         debug_assert_eq!(values.len(), self.labels.len());
-        self.series.get(values).fetch_add(1, Ordering::Relaxed);
+        self.series.get(values).fetch_add(n, Ordering::Relaxed);
     }
 
     pub fn get(&self, values: &[&str]) -> u64 {

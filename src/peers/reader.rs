@@ -10,7 +10,6 @@ use crate::config::{Config, Secret};
 use crate::domain::Clock;
 use crate::store::{PeerPage, PeerRow, Store};
 use crate::sync::{Change, Listeners};
-use jiff::ToSpan;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -201,13 +200,8 @@ impl Reader {
         let now = self.clock.now();
         let keep_from = self
             .config
-            .venues
-            .iter()
-            .map(|v| v.rules.local_date(now))
-            .min()
-            .unwrap_or_else(|| now.to_zoned(jiff::tz::TimeZone::UTC).date())
-            .checked_sub(1.day())
-            .map_err(|e| e.to_string())?;
+            .day_before_any_venue(now)
+            .ok_or("no day before the venues' dates")?;
         let mut rows = Vec::with_capacity(page.orders.len());
         for order in &page.orders {
             let body = serde_json::to_string(order).map_err(|e| e.to_string())?;

@@ -4,6 +4,7 @@
 //! writer; the busy timeout absorbs short waits). Only [`Store::open`] checks integrity and
 //! migrates; it runs once at start.
 
+mod check;
 mod counts;
 mod menus;
 mod meta;
@@ -12,12 +13,14 @@ mod orders;
 mod outbox;
 mod peers;
 mod poll_times;
+mod prune;
 mod salvage;
 pub mod schema;
 mod venue_orders;
 mod webhook_events;
 
 pub use peers::{PeerPage, PeerRow, PeerStatus};
+pub use prune::FreeSpace;
 pub use salvage::SalvageRecord;
 pub use webhook_events::KeptEvent;
 
@@ -174,17 +177,17 @@ impl Store {
         configure(&conn)?;
         // Refused before the integrity check: a newer program's file is never moved aside.
         refuse_newer(schema::version(&conn)?)?;
-        // quick_check (b-tree structure, every page; 15 ms on the large store) keeps the first
-        // frame fast; the full integrity_check (also index contents; 50 ms) runs in the sync
-        // worker after start. If that one found a problem, it left a marker and the full
-        // check runs here, so a restart moves the bad file aside.
+        // At start only the small tables and the live work are checked (`check`), so the
+        // first frame does not wait for years of history; the full integrity_check (every
+        // table, also index contents) runs in the sync worker after start. If that one found
+        // a problem, it left a marker and the full check runs here, so a restart moves the
+        // bad file aside.
         let marker = check_failed_marker(path);
-        let pragma = if marker.exists() {
-            "PRAGMA integrity_check"
+        let verdict: String = if marker.exists() {
+            conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?
         } else {
-            "PRAGMA quick_check"
+            check::at_start(&conn)?
         };
-        let verdict: String = conn.query_row(pragma, [], |r| r.get(0))?;
         if verdict != "ok" {
             return Err(StoreError::Damaged(format!("integrity check: {verdict}")));
         }
@@ -267,6 +270,9 @@ fn refuse_newer(found: u32) -> Result<()> {
 /// Pragmas are set outside any transaction (SQLite ignores some inside one).
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Takes effect only in a new file, before its first table (and before WAL): then the
+    // pages that pruning frees can be given back (`prune`). A no-op on an existing file.
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     let mode = wal_mode(conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         log::warn!("database journal mode is {mode}, not WAL");

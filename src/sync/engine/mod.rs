@@ -17,6 +17,7 @@ mod outbox;
 mod plan;
 mod poll_times;
 mod polling;
+mod prune;
 mod recovery;
 mod remote;
 mod webhooks;
@@ -51,6 +52,9 @@ pub struct StepReport {
     pub states_updated: u32,
     /// Venues whose order list (for the kitchen) was fetched.
     pub lists_refreshed: u32,
+    /// Settled orders deleted after the retention period (`[kiosk] retention_days`).
+    #[serde(default)]
+    pub pruned: u32,
     /// Why nothing that depends on a cutoff was done, if so.
     pub clock_doubt: Option<String>,
     /// When the worker should look again at the latest.
@@ -103,6 +107,11 @@ pub struct Engine {
     contact_ok: HashMap<String, Timestamp>,
     /// The process's counters (sends, vendor call durations, the clock's trust).
     metrics: Arc<Metrics>,
+    /// When the order history is pruned next, and how far a run has got.
+    prune: prune::PruneSchedule,
+    /// The full check found the file damaged: nothing is pruned from it (the next start
+    /// moves it aside).
+    store_damaged: bool,
 }
 
 impl Engine {
@@ -129,6 +138,8 @@ impl Engine {
             next_list_refresh: PollTimes::kept("list"),
             contact_ok: HashMap::new(),
             metrics: Arc::new(Metrics::new()),
+            prune: prune::PruneSchedule::default(),
+            store_damaged: false,
         }
     }
 
@@ -222,6 +233,9 @@ impl Engine {
             self.apply_webhook_events(report, prune)?;
             self.refresh_venue_lists(report)?;
             self.poll_states(report)?;
+            if let Some(floor) = prune {
+                self.prune_history(report, floor)?;
+            }
         }
         Ok(())
     }
@@ -232,6 +246,7 @@ impl Engine {
         let backoffs = self.venue_backoff.values().map(|b| b.until);
         let times = outbox
             .into_iter()
+            .chain(self.prune.wake(self.clock.now()))
             .chain(self.next_menu_refresh.values())
             .chain(self.next_bulk_poll.values())
             .chain(self.next_list_refresh.values())

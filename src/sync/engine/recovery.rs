@@ -11,6 +11,7 @@ impl Engine {
         match self.store.full_check() {
             Ok(None) => log::debug!("database integrity check: ok"),
             Ok(Some(problem)) => {
+                self.store_damaged = true;
                 log::error!(
                     "database integrity check found a problem ({problem}); the kiosk keeps \
                      running, the next start moves the file aside"
