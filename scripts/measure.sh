@@ -18,28 +18,11 @@ ORDERS="${ORDERS:-300}"
 MENU_TAPS="${MENU_TAPS:-300}"
 DRAIN="${DRAIN:-1000}"
 
-say() { printf '%s\n' "$*" >&2; }
-
-# --- tools -----------------------------------------------------------------------------------
-need=()
-command -v Xvfb >/dev/null || need+=(xvfb)
-command -v xauth >/dev/null || need+=(xauth)
-command -v xdotool >/dev/null || need+=(xdotool)
-command -v strace >/dev/null || need+=(strace)
-command -v ps >/dev/null || need+=(procps)
-if ((${#need[@]})); then
-    SUDO=""
-    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    say "installing ${need[*]} …"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${need[@]}" >/dev/null
-fi
+. scripts/common.sh
+install_missing Xvfb:xvfb xauth:xauth xdotool:xdotool strace:strace ps:procps
 
 # --- build -----------------------------------------------------------------------------------
-TARGET_DIR="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-TARGET_DIR="${TARGET_DIR:-target}"
+TARGET_DIR="$(target_dir)"
 LOG="$(mktemp -t measure-build.XXXXXX)"
 say "building the release binary and the probes (log: $LOG) …"
 if ! cargo build --release --features bench-data --bin canteen-kiosk --example make_store --example perf_probe >"$LOG" 2>&1; then

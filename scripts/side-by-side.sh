@@ -18,26 +18,9 @@ PSS_AFTER="${PSS_AFTER:-10}"
 FRAMES="${FRAMES:-5}"
 YEARS="${YEARS:-}"
 SIZE="${SIZE:-800x480}"
-say() { printf '%s\n' "$*" >&2; }
-
-need=()
-command -v Xvfb >/dev/null || need+=(xvfb)
-command -v xauth >/dev/null || need+=(xauth)
-command -v xdotool >/dev/null || need+=(xdotool)
-command -v chromium >/dev/null || need+=(chromium)
-command -v python3 >/dev/null || need+=(python3)
-if ((${#need[@]})); then
-    SUDO=""
-    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    say "installing ${need[*]} …"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${need[@]}" >/dev/null
-fi
-
-TARGET_DIR="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-TARGET_DIR="${TARGET_DIR:-target}"
+. scripts/common.sh
+install_missing Xvfb:xvfb xauth:xauth xdotool:xdotool chromium:chromium python3:python3
+TARGET_DIR="$(target_dir)"
 if [ -z "${BIN:-}" ]; then
     say "building the release binary and make_store …"
     cargo build --release --features bench-data --bin canteen-kiosk --example make_store >/dev/null 2>&1 ||
@@ -120,22 +103,18 @@ stop_app() {
     for _ in $(seq 500); do cmp -s "$FB" "$WORK/fb-empty" && break; sleep 0.01; done
 }
 group_pids() { ps -eo pid=,pgid= | awk -v g="$APP_PID" '$2 == g {print $1}'; }
-pss_kb() { # PSS of every process of the group
+# group_sum FILE AWK: the sum over every process of the group of what AWK prints from
+# /proc/PID/FILE (a process that ended meanwhile counts 0).
+group_sum() {
     local t=0 p v
     for p in $(group_pids); do
-        v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+        v=$(awk "$2" "/proc/$p/$1" 2>/dev/null || echo 0)
         t=$((t + ${v:-0}))
     done
     echo "$t"
 }
-ticks() { # utime+stime of every process of the group
-    local t=0 p v
-    for p in $(group_pids); do
-        v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-        t=$((t + ${v:-0}))
-    done
-    echo "$t"
-}
+pss_kb() { group_sum smaps_rollup '/^Pss:/ {print $2}'; }
+ticks() { group_sum stat '{print $14 + $15}'; } # utime+stime
 measure() { # NAME COMMAND… → NAME_frame NAME_pss NAME_cpu NAME_procs
     local name=$1 frames=() n sorted median t0 t1 s0 s1 hz
     shift
