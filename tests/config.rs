@@ -5,7 +5,7 @@ mod support;
 use support::temp_dir;
 
 use canteen_kiosk::config::{
-    self, Config, ConfigReport, MenuSource, Mode, Problem, Role, VendorSettings,
+    self, BacklightSetting, Config, ConfigReport, MenuSource, Mode, Problem, Role, VendorSettings,
 };
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -1809,4 +1809,82 @@ fn metrics_problems_name_file_line_and_key() {
         "metrics.token",
         &["\"metrics.nope\"", "not in"],
     );
+}
+
+#[test]
+fn screen_blanking_defaults_and_settings() {
+    let c = ok("screen-default", &minimal());
+    assert!(c.screen.blank);
+    let b = c.screen.blanking;
+    assert_eq!(b.blank_after.as_secs(), 600);
+    assert_eq!(b.blank_after_outside_service.as_secs(), 120);
+    assert_eq!(b.dim_for.as_secs(), 30);
+    assert_eq!(b.service_hours.to_string(), "07:00-18:00");
+    assert_eq!(c.screen.backlight, BacklightSetting::Auto);
+
+    let text = format!(
+        "{}[screen]\nblank_after = \"5m\"\nblank_after_outside_service = 90\n\
+         service_hours = \"22:00-06:00\"\ndim_for = \"0s\"\nbacklight = \"/sys/class/backlight/10-0045\"\n",
+        minimal()
+    );
+    let c = ok("screen", &text);
+    let b = c.screen.blanking;
+    assert_eq!(
+        (
+            b.blank_after.as_secs(),
+            b.blank_after_outside_service.as_secs()
+        ),
+        (300, 90)
+    );
+    assert_eq!(b.service_hours.to_string(), "22:00-06:00");
+    assert_eq!(b.dim_for.as_secs(), 0);
+    assert_eq!(
+        c.screen.backlight,
+        BacklightSetting::Path(PathBuf::from("/sys/class/backlight/10-0045"))
+    );
+    let off = ok(
+        "screen-off",
+        &format!(
+            "{}[screen]\nblank = false\nbacklight = \"none\"\n",
+            minimal()
+        ),
+    );
+    assert!(!off.screen.blank);
+    assert_eq!(off.screen.backlight, BacklightSetting::Drawn);
+}
+
+#[test]
+fn screen_blanking_bad_values_say_what_is_wanted() {
+    let screen = |body: &str| format!("{}[screen]\n{body}\n", minimal());
+    for (body, key, words) in [
+        (
+            "service_hours = \"7-18\"",
+            "screen.service_hours",
+            "like \"07:00-18:00\"",
+        ),
+        (
+            "service_hours = \"08:00-08:00\"",
+            "screen.service_hours",
+            "not \"08:00-08:00\"",
+        ),
+        (
+            "blank_after = \"10s\"",
+            "screen.blank_after",
+            "between 1m and 1d",
+        ),
+        (
+            "dim_for = \"3m\"\nblank_after_outside_service = \"2m\"",
+            "screen.dim_for",
+            "shorter than",
+        ),
+        (
+            "backlight = \"lcd\"",
+            "screen.backlight",
+            "\"auto\", \"none\" or a backlight directory",
+        ),
+        ("blank_afer = \"5m\"", "screen.blank_afer", "blank_after"),
+    ] {
+        let r = errors("screen-bad", &screen(body));
+        has(&r, "kiosk.toml", Some(12), key, &[words]);
+    }
 }

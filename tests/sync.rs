@@ -56,6 +56,7 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
         secrets: Secrets::default(),
         peers: None,
         metrics: None,
+        screen: Default::default(),
     }
 }
 

@@ -15,6 +15,7 @@ mod model;
 pub mod peers;
 mod reader;
 mod report;
+mod screen;
 mod secrets;
 mod summary;
 mod validate;

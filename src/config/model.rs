@@ -20,6 +20,46 @@ pub struct Config {
     pub peers: Option<PeerSettings>,
     /// `[metrics]`: the Prometheus endpoint, off without the table.
     pub metrics: Option<MetricsSettings>,
+    /// `[screen]`: when the screen dims and goes black, and how.
+    pub screen: ScreenSettings,
+}
+
+/// `[screen]`: blanking after a quiet period (`domain::blanking` has the rule).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenSettings {
+    /// `blank = false` keeps the screen on for good.
+    pub blank: bool,
+    pub blanking: crate::domain::BlankPolicy,
+    pub backlight: BacklightSetting,
+}
+
+/// `[screen] backlight`: what turns the screen dark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BacklightSetting {
+    /// The first of `/sys/class/backlight/*` that the kiosk may write; drawn black without.
+    Auto,
+    /// Never touch a backlight: the kiosk draws black.
+    Drawn,
+    /// This backlight directory (e.g. `/sys/class/backlight/10-0045`).
+    Path(PathBuf),
+}
+
+impl Default for ScreenSettings {
+    fn default() -> Self {
+        ScreenSettings {
+            blank: true,
+            blanking: crate::domain::BlankPolicy {
+                blank_after: Duration::from_secs(600),
+                blank_after_outside_service: Duration::from_secs(120),
+                service_hours: crate::domain::ServiceHours {
+                    start: jiff::civil::time(7, 0, 0, 0),
+                    end: jiff::civil::time(18, 0, 0, 0),
+                },
+                dim_for: Duration::from_secs(30),
+            },
+            backlight: BacklightSetting::Auto,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

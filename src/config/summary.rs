@@ -1,10 +1,32 @@
 //! The human summary `check-config` prints. It names credentials but never shows them.
 
-use super::model::{Config, MenuSource, Role, Secret, VendorSettings, Venue};
+use super::model::{
+    BacklightSetting, Config, MenuSource, Role, ScreenSettings, Secret, VendorSettings, Venue,
+};
 use super::reader::fmt_duration;
 use jiff::SignedDuration;
 use std::fmt::Write;
 use std::time::Duration;
+
+/// "blanks after 10m (2m outside 07:00-18:00), dimmed 30s before; backlight: auto".
+fn screen_line(screen: &ScreenSettings) -> String {
+    if !screen.blank {
+        return "never blanks".to_string();
+    }
+    let b = &screen.blanking;
+    let light = match &screen.backlight {
+        BacklightSetting::Auto => "the first in /sys/class/backlight, else drawn black".to_string(),
+        BacklightSetting::Drawn => "none (drawn black)".to_string(),
+        BacklightSetting::Path(dir) => dir.display().to_string(),
+    };
+    format!(
+        "blanks after {} ({} outside {}), dimmed {} before; backlight: {light}",
+        fmt_duration(b.blank_after),
+        fmt_duration(b.blank_after_outside_service),
+        b.service_hours,
+        fmt_duration(b.dim_for)
+    )
+}
 
 pub fn summary(config: &Config) -> String {
     let mut out = String::new();
@@ -48,6 +70,7 @@ pub fn summary(config: &Config) -> String {
             "shown"
         }
     );
+    let _ = writeln!(out, "  screen: {}", screen_line(&config.screen));
     let _ = writeln!(
         out,
         "  http: connect timeout {}, read timeout {}",

@@ -8,6 +8,7 @@ use super::model::{Config, Role, VendorSettings};
 use super::peers;
 use super::reader::Section;
 use super::report::{ConfigReport, Problem, Problems};
+use super::screen;
 use super::secrets;
 use super::venue::{self, Context};
 use std::path::Path;
@@ -56,6 +57,7 @@ pub(crate) fn parse(text: &str, file: &Path, base: &Path) -> Result<Config, Conf
     let venues = venue::read_all(&mut root, &mut p, &cx, &mut others);
     let peers = peers::read(&mut root, &mut p, &source);
     let metrics = metrics::read(&mut root, &mut p, &source);
+    let screen = screen::read(&mut root, &mut p);
     root.finish(&mut p);
     let config = Config {
         path: None,
@@ -66,6 +68,7 @@ pub(crate) fn parse(text: &str, file: &Path, base: &Path) -> Result<Config, Conf
         secrets: source.secrets,
         peers,
         metrics,
+        screen,
     };
     others.extend(bessa_badge_problems(&config, &placed));
     let mut report = ConfigReport {

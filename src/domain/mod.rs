@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no threads, fully unit-tested.
 
 pub mod badge;
+pub mod blanking;
 pub mod clock;
 pub mod cutoff;
 pub mod listed;
@@ -9,6 +10,7 @@ pub mod money;
 pub mod order;
 
 pub use badge::masked_badge;
+pub use blanking::{BlankPolicy, ServiceHours, Stage};
 pub use clock::{Clock, ClockDoubt, ManualClock, SystemClock};
 pub use cutoff::{CutoffRules, Deadlines, Window};
 pub use listed::{DayList, ListedLine, ListedOrder};
