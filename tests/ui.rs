@@ -29,6 +29,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[path = "ui/blanking.rs"]
+mod blanking;
+
 thread_local! {
     static BACKEND: Cell<bool> = const { Cell::new(false) };
 }
@@ -535,15 +538,26 @@ fn closed_days_cannot_be_ordered() {
 }
 
 #[test]
-fn countdown_ticks_once_a_second() {
+fn countdown_shows_minutes_then_seconds_in_the_last_hour() {
     let f = Fixture::new("countdown");
     f.badge_in();
-    let left = f.api().get_days().row_data(0).unwrap().left;
-    assert_eq!((left.hours, left.minutes, left.seconds), (1, 19, 0));
+    let left = || {
+        let l = f.api().get_days().row_data(0).unwrap().left;
+        (l.hours, l.minutes, l.seconds)
+    };
+    assert_eq!(left(), (1, 19, 0));
+    // From an hour up the countdown shows "1 h 18 min": it changes (and redraws) once a
+    // minute, not every second.
     f.clock.advance(SignedDuration::from_secs(1));
     f.seconds(1);
-    let left = f.api().get_days().row_data(0).unwrap().left;
-    assert_eq!((left.hours, left.minutes, left.seconds), (1, 18, 59));
+    assert_eq!(left(), (1, 18, 0));
+    // 10:00:01: under an hour left, the seconds tick.
+    f.clock.advance(SignedDuration::from_secs(19 * 60));
+    f.seconds(1);
+    assert_eq!(left(), (0, 59, 59));
+    f.clock.advance(SignedDuration::from_secs(1));
+    f.seconds(1);
+    assert_eq!(left(), (0, 59, 58));
 }
 
 #[test]
@@ -693,8 +707,13 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 23 states each.
-    assert_eq!(files.len(), 23 * (SHOT_SIZES.len() + 1));
+    // 24 states each.
+    assert_eq!(files.len(), 24 * (SHOT_SIZES.len() + 1));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("en-800x480-24-dimmed.png"))
+    );
     assert!(files.iter().any(|f| f.ends_with("de-480x800-01-idle.png")));
     assert!(
         files

@@ -7,6 +7,7 @@
 
 use super::admin::Admin;
 use super::badge_reader::{BadgeReader, ReaderEvent};
+use super::blanking::Blanking;
 use super::context::{Ctx, callback, callback0};
 use super::generated::{Api, AppWindow, Problem, Screen, Sheet};
 use super::idle::Idle;
@@ -44,6 +45,7 @@ struct Inner {
     /// The kitchen display (a kitchen badge, or always in kitchen mode).
     kitchen: Rc<Kitchen>,
     admin: Rc<Admin>,
+    blanking: Rc<Blanking>,
     /// Where config reloads (SIGHUP) leave a new config or their problems.
     reload: RefCell<Option<Arc<ReloadState>>>,
 }
@@ -76,6 +78,7 @@ impl KioskUi {
             menu: Menu::setup(&window, &ctx),
             kitchen: Kitchen::setup(&window, &ctx),
             admin: Admin::setup(&window, &ctx),
+            blanking: Blanking::setup(&ctx),
             reload: RefCell::new(None),
             ctx,
         });
@@ -163,16 +166,32 @@ impl Inner {
         api.on_logout(callback0(this, |i| i.logout()));
         api.on_tick(callback0(this, |i| i.tick()));
         api.on_worker_changed(callback0(this, |i| i.pump()));
+        api.on_wake(callback0(this, |i| i.wake()));
     }
 
     // ---- input
 
+    /// A tap on the dimmed or blank screen: it only wakes; what waited is shown now.
+    fn wake(&self) {
+        self.blanking.wake();
+        self.ctx.activity();
+        self.pump();
+    }
+
+    /// A key (a badge reader's digit, most often) wakes the screen and still counts: the
+    /// badge that woke it is read.
     fn key(&self, text: &str) {
+        if self.blanking.wake() {
+            self.pump();
+        }
         let ev = self.reader.borrow_mut().key(text, Instant::now());
         self.reader_event(ev);
     }
 
     fn badge_in(&self, number: &str) {
+        if self.blanking.wake() {
+            self.pump();
+        }
         let ev = self
             .reader
             .borrow_mut()
@@ -300,6 +319,10 @@ impl Inner {
     // ---- the worker's changes
 
     fn pump(&self) {
+        if self.blanking.is_blank() {
+            // Nothing redraws while blank: the changes wait in the channel for the wake.
+            return;
+        }
         let mut orders = false;
         let mut menus = false;
         let mut status = false;
@@ -347,6 +370,10 @@ impl Inner {
     // ---- time
 
     fn tick(&self) {
+        self.blanking.tick();
+        if self.blanking.is_blank() {
+            return;
+        }
         if self.idle.tick_clock() {
             self.new_day();
         }

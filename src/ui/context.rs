@@ -26,6 +26,8 @@ pub(super) struct Ctx {
     pub idle_left: Cell<u32>,
     /// The kiosk's own clock check (once a minute) doubts the clock.
     pub clock_doubt: Cell<bool>,
+    /// Seconds without a touch or a badge (the screen blanks after a while).
+    pub quiet: Cell<u32>,
 }
 
 impl Ctx {
@@ -40,6 +42,7 @@ impl Ctx {
             session: RefCell::new(None),
             idle_left: Cell::new(0),
             clock_doubt: Cell::new(false),
+            quiet: Cell::new(0),
         }
     }
 
@@ -90,6 +93,7 @@ impl Ctx {
 
     /// Any touch or key: the person is still there.
     pub fn activity(&self) {
+        self.quiet.set(0);
         if !self.signed_in() {
             return;
         }

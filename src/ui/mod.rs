@@ -14,10 +14,14 @@
 //! - [`OutOfServiceUi`] (`out_of_service`): the window's out-of-service mode while the kiosk
 //!   cannot start, retrying the start on a thread until it can.
 //! - [`WindowMode`] (`window_mode`): full screen or a window, the pointer shown or hidden.
+//! - `blanking` dims and blanks the screen after a quiet period (`backlight` where the
+//!   panel's backlight can be written, drawn black otherwise) and wakes it.
 //! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
 
 mod admin;
+mod backlight;
 pub mod badge_reader;
+mod blanking;
 mod bridge;
 mod context;
 mod idle;

@@ -73,6 +73,16 @@ pub fn span(seconds: i64) -> Span {
     }
 }
 
+/// The time left as the countdown shows it: from an hour up, whole minutes ("1 h 18 min").
+/// The idle screen's countdown then changes (and redraws) once a minute, not every second:
+/// most of an idle kiosk's CPU was that redraw.
+fn shown_left(seconds: i64) -> i64 {
+    match seconds >= 3600 {
+        true => seconds - seconds % 60,
+        false => seconds,
+    }
+}
+
 /// "11:00" in the venue's time zone.
 pub fn hhmm(at: Timestamp, rules: &CutoffRules) -> String {
     rules.zoned(at).strftime("%H:%M").to_string()
@@ -114,7 +124,7 @@ pub fn day_tab(view: &DayView, today: Date, now: Timestamp, rules: &CutoffRules)
             .map(|t| hhmm(t, rules))
             .unwrap_or_default()
             .into(),
-        left: span(left),
+        left: span(shown_left(left)),
         dish_count: view.dishes.len() as i32,
     }
 }
@@ -245,6 +255,8 @@ mod tests {
         let s = span(90_061);
         assert_eq!((s.days, s.hours, s.minutes, s.seconds), (1, 1, 1, 1));
         assert_eq!(span(-5).total, 0);
+        assert_eq!(shown_left(4_739), 4_680, "whole minutes from an hour up");
+        assert_eq!(shown_left(3_599), 3_599, "seconds in the last hour");
         assert_eq!(allergens("ACG"), "A C G");
         assert_eq!(allergens("A, C"), "A C");
     }

@@ -430,7 +430,27 @@ impl Scenario {
         self.kitchen_with_vendor_list(day, dir, out)?;
         self.admin_salvage_and_clock(dir, out)?;
         self.out_of_service(dir, out)?;
-        self.with_peers(dir, out)
+        self.with_peers(dir, out)?;
+        self.dimmed(dir, out)
+    }
+
+    /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
+    /// A kiosk of its own, like `with_peers`, so the quiet period starts at its first tick.
+    fn dimmed(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let work = self.config.kiosk.data_dir.join("dimmed");
+        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let mut config = shot_config(&work, self.lang);
+        config.screen.blanking.blank_after = Duration::from_secs(60);
+        let dim_for = config.screen.blanking.dim_for;
+        let sizes = self.sizes.clone();
+        let mut s = Scenario::with_config(self.lang, &work, &self.window, config, sizes)?;
+        s.shot_no = self.shot_no;
+        for _ in 0..(60 - dim_for.as_secs()) {
+            s.ui.tick();
+        }
+        s.shoot("dimmed", dir, out)?;
+        self.shot_no = s.shot_no;
+        Ok(())
     }
 
     /// The admin screen after a corrupt file was replaced, with a clock that once read a
