@@ -141,6 +141,25 @@ measure() { # NAME COMMAND… → NAME_frame NAME_pss NAME_cpu NAME_procs
 
 say "the kiosk ($FRAMES starts, then ${PSS_AFTER} s + ${IDLE_SECS} s idle) …"
 measure kiosk env RUST_LOG=warn "$BIN" --windowed "$SIZE"
+# The same kiosk and store with a file config that blanks after a minute (drawn black: Xvfb
+# has no backlight): idle CPU while blank, after BLANK_WAIT s.
+BLANK_WAIT="${BLANK_WAIT:-65}"
+{
+    sed '/^\[screen\]/,$d' data/demo-kiosk.toml | sed "s|^fullscreen = false|data_dir = \"$XDG_DATA_HOME/canteen-kiosk\"\nfullscreen = false|"
+    printf '[screen]\nbacklight = "none"\nblank_after = "1m"\nblank_after_outside_service = "1m"\ndim_for = "10s"\n'
+    sed -n '/^\[venues.demo\]/,$p' data/demo-kiosk.toml
+} >"$WORK/blank-kiosk.toml"
+"$BIN" check-config "$WORK/blank-kiosk.toml" >/dev/null || { say "the blanking config is invalid"; exit 1; }
+say "the kiosk blank (${BLANK_WAIT} s to go black, then ${IDLE_SECS} s) …"
+setsid env RUST_LOG=warn "$BIN" --config "$WORK/blank-kiosk.toml" --windowed "$SIZE" >"$WORK/app.log" 2>&1 &
+APP_PID=$!
+sleep "$BLANK_WAIT"
+t0=$(ticks); s0=$(date +%s%N)
+sleep "$IDLE_SECS"
+t1=$(ticks); s1=$(date +%s%N)
+blank_cpu=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v ns=$((s1 - s0)) 'BEGIN {printf "%.2f", 100 * d / hz / (ns / 1e9)}')
+stop_app
+
 say "Chromium in kiosk mode ($FRAMES starts, then the same) …"
 W=${SIZE%x*} H=${SIZE#*x}
 measure chromium chromium --kiosk --no-first-run --no-default-browser-check --disable-gpu \
@@ -157,4 +176,5 @@ printf '%-34s %14s %14s %10s\n' "  all starts (ms)" "$kiosk_frames" "$chromium_f
 printf '%-34s %14s %14s %10s\n' "PSS after ${PSS_AFTER} s, all processes (MiB)" "$(mib "$kiosk_pss")" "$(mib "$chromium_pss")" "$(ratio "$kiosk_pss" "$chromium_pss")"
 printf '%-34s %14s %14s %10s\n' "  processes" "$kiosk_procs" "$chromium_procs" ""
 printf '%-34s %14s %14s %10s\n' "idle CPU over ${IDLE_SECS} s (% of a core)" "$kiosk_cpu" "$chromium_cpu" "$(ratio "$kiosk_cpu" "$chromium_cpu")"
+printf '%-34s %14s\n' "idle CPU while blank (% of a core)" "$blank_cpu"
 printf '%-34s %14s\n' "binary (MiB)" "$size_mb"
