@@ -6,7 +6,8 @@
 //! store (never the network), so no callback can hang the screen.
 
 use super::admin::Admin;
-use super::badge_reader::{BadgeReader, ReaderEvent};
+use super::badge_keys::DeviceKeys;
+use super::badge_reader::{BadgeReader, KeyTime, ReaderEvent};
 use super::context::{Ctx, callback, callback0};
 use super::generated::{Api, AppWindow, Problem, Screen, Sheet};
 use super::idle::Idle;
@@ -37,6 +38,8 @@ pub struct KioskUi {
 struct Inner {
     ctx: Rc<Ctx>,
     reader: RefCell<BadgeReader>,
+    /// Presses of a badge reader read directly, when one is.
+    device_keys: DeviceKeys,
     changes: Receiver<Change>,
     sender: Sender<Change>,
     idle: Rc<Idle>,
@@ -70,6 +73,7 @@ impl KioskUi {
         let ctx = Rc::new(Ctx::new(&window, kiosk, status));
         let inner = Rc::new(Inner {
             reader: RefCell::new(BadgeReader::new()),
+            device_keys: DeviceKeys::new(),
             changes,
             sender,
             idle: Idle::setup(&window, &ctx),
@@ -109,7 +113,19 @@ impl KioskUi {
         });
     }
 
-    /// Applies the worker changes queued so far (the event loop does this by itself).
+    /// Reads the badge reader's own device on a thread until the returned handle is
+    /// stopped; from now on the window's keys are no badge (they come from another keyboard).
+    pub fn read_badge_device(
+        &self,
+        input: &crate::config::BadgeInput,
+    ) -> std::io::Result<crate::badge_input::ReaderThread> {
+        self.inner
+            .device_keys
+            .start(input, self.inner.ctx.window.clone())
+    }
+
+    /// Applies the worker changes and badge reader presses queued so far (the event loop does
+    /// this by itself).
     pub fn pump(&self) {
         self.inner.pump();
     }
@@ -168,7 +184,20 @@ impl Inner {
     // ---- input
 
     fn key(&self, text: &str) {
+        if self.device_keys.reading() {
+            self.ctx.activity();
+            return;
+        }
         let ev = self.reader.borrow_mut().key(text, Instant::now());
+        self.reader_event(ev);
+    }
+
+    /// A press of the badge reader read directly.
+    fn badge_key(&self, text: &str, pressed: KeyTime) {
+        let ev = self
+            .reader
+            .borrow_mut()
+            .key_at(text, pressed, Instant::now());
         self.reader_event(ev);
     }
 
@@ -300,6 +329,9 @@ impl Inner {
     // ---- the worker's changes
 
     fn pump(&self) {
+        for press in self.device_keys.take() {
+            self.badge_key(&press.text, KeyTime::Kernel(press.time));
+        }
         let mut orders = false;
         let mut menus = false;
         let mut status = false;

@@ -14,9 +14,11 @@
 //! - [`OutOfServiceUi`] (`out_of_service`): the window's out-of-service mode while the kiosk
 //!   cannot start, retrying the start on a thread until it can.
 //! - [`WindowMode`] (`window_mode`): full screen or a window, the pointer shown or hidden.
-//! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
+//! - [`badge_reader`] tells a badge reader's keystrokes from stray keys; `badge_keys` queues
+//!   the presses of a reader read directly (`crate::badge_input`) for the UI thread.
 
 mod admin;
+mod badge_keys;
 pub mod badge_reader;
 mod bridge;
 mod context;
