@@ -392,12 +392,17 @@ pub fn run_window(options: &WindowOptions, clock: Arc<dyn Clock>) -> Result<(), 
 struct Running {
     ui: crate::ui::KioskUi,
     worker: Worker,
+    /// The badge reader's own device, when the config names one.
+    badge_reader: Option<crate::badge_input::ReaderThread>,
     // Held until the window closes: the data dir's one worker is this one.
     _lock: InstanceLock,
 }
 
 impl Running {
     fn shutdown(self) {
+        if let Some(reader) = self.badge_reader {
+            reader.stop();
+        }
         self.worker.stop();
     }
 }
@@ -426,6 +431,7 @@ fn open_kiosk_screen(
     };
     match crate::ui::open(window, kiosk, ctx) {
         Ok(ui) => Ok(Running {
+            badge_reader: read_badge_device(&ui, &config),
             ui,
             worker,
             _lock: lock,
@@ -433,6 +439,26 @@ fn open_kiosk_screen(
         Err(e) => {
             worker.stop();
             Err(e)
+        }
+    }
+}
+
+/// Starts reading the badge reader's device, where the config names one (a change of
+/// `badge_reader` takes a restart). Without it, the window's keys are the badge reader.
+fn read_badge_device(
+    ui: &crate::ui::KioskUi,
+    config: &Config,
+) -> Option<crate::badge_input::ReaderThread> {
+    let input = config.kiosk.badge_input.as_ref()?;
+    match ui.read_badge_device(input) {
+        Ok(thread) => Some(thread),
+        Err(e) => {
+            log::error!(
+                "cannot start reading the badge reader {}: {e}; badges are read from the \
+                 window's keys",
+                input.path.display()
+            );
+            None
         }
     }
 }

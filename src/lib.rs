@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod badge_input;
 /// The large synthetic store of the benchmarks and `examples/` (`--features bench-data`);
 /// not part of the product.
 #[cfg(feature = "bench-data")]

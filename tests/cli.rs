@@ -242,6 +242,49 @@ fn check_config_accepts_the_sample_and_names_file_line_key_of_problems() {
     );
 }
 
+/// A badge reader that is not there (unplugged) or cannot be read is a warning of an
+/// accepted config, not a refusal: the kiosk looks for it while it runs.
+#[test]
+fn check_config_warns_of_a_badge_reader_it_cannot_read() {
+    let dir = temp_dir("check-reader");
+    let venue = "[venues.demo]\nvendor = \"demo\"\ntime_zone = \"Europe/Vienna\"\n\
+                 serving_time = \"12:00\"\npreorder_delta = \"1h\"\ncancellation_cutoff = \"2h\"\n";
+    let check = |reader: &str| {
+        let path = dir.join("kiosk.toml");
+        let text =
+            format!("[kiosk]\nid = \"k1\"\nname = \"K\"\nbadge_reader = \"{reader}\"\n{venue}");
+        std::fs::write(&path, text).unwrap();
+        let out = Command::new(bin())
+            .args(["check-config"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    let out = check("usb-gone-event-kbd");
+    assert!(
+        out.contains("Warning: badge_reader")
+            && out.contains("usb-gone-event-kbd is not there now (unplugged?)")
+            && out.contains("ls -l /dev/input/by-id/"),
+        "{out}"
+    );
+    let out = check("/dev");
+    assert!(
+        out.contains("Warning: badge_reader /dev is neither an input device"),
+        "{out}"
+    );
+    std::fs::write(dir.join("recording.bin"), b"").unwrap();
+    let out = check("recording.bin");
+    assert!(out.contains("OK") && !out.contains("Warning"), "{out}");
+}
+
 /// Very long keys and values (200 KB) get their answer at once: the did-you-mean search holds
 /// each against the known names with a bounded edit distance (unbounded, the time zone alone
 /// took minutes: 200 000 × every zone name's length × 600 zones).

@@ -5,7 +5,8 @@ mod support;
 use support::temp_dir;
 
 use canteen_kiosk::config::{
-    self, BacklightSetting, Config, ConfigReport, MenuSource, Mode, Problem, Role, VendorSettings,
+    self, BacklightSetting, BadgeInput, Config, ConfigReport, KeyboardLayout, MenuSource, Mode,
+    Problem, Role, VendorSettings,
 };
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -501,6 +502,65 @@ fn retention_days_is_a_week_to_ten_years() {
         &format!("{KIOSK}retention_days = 365\n{DEMO_VENUE}"),
     );
     assert_eq!(c.kiosk.retention_days, 365);
+}
+
+#[test]
+fn badge_reader_is_a_device_path_resolved_like_data_dir_with_a_layout() {
+    let c = ok("reader-none", &minimal());
+    assert_eq!(c.kiosk.badge_input, None);
+    assert!(config::summary(&c).contains("badge reader: the window's keys"));
+
+    let by_id = "/dev/input/by-id/usb-Reader_RFID-event-kbd";
+    let c = ok(
+        "reader",
+        &format!("{KIOSK}badge_reader = \"{by_id}\"\n{DEMO_VENUE}"),
+    );
+    let expected = BadgeInput {
+        path: by_id.into(),
+        layout: KeyboardLayout::Us,
+    };
+    assert_eq!(c.kiosk.badge_input, Some(expected));
+    let summary = config::summary(&c);
+    assert!(
+        summary.contains(&format!("badge reader: {by_id} (layout us), read directly")),
+        "{summary}"
+    );
+
+    // A missing device is no problem of the config: a reader may be unplugged for now.
+    let text =
+        format!("{KIOSK}badge_reader = \"replay.bin\"\nbadge_reader_layout = \"de\"\n{DEMO_VENUE}");
+    let (dir, loaded) = load_in("reader-relative", &text, &[]);
+    let input = loaded.unwrap().kiosk.badge_input.unwrap();
+    assert_eq!(input.path, dir.join("replay.bin"));
+    assert_eq!(input.layout, KeyboardLayout::De);
+
+    let text = format!("{KIOSK}badge_reader = \"\"\nbadge_reader_layout = \"fr\"\n{DEMO_VENUE}");
+    let r = errors("reader-bad", &text);
+    has(
+        &r,
+        "kiosk.toml",
+        Some(4),
+        "kiosk.badge_reader",
+        &["must not be empty"],
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(5),
+        "kiosk.badge_reader_layout",
+        &["must be \"us\" or \"de\", not \"fr\""],
+    );
+    let r = errors(
+        "reader-type",
+        &format!("{KIOSK}badge_reader = 7\n{DEMO_VENUE}"),
+    );
+    has(
+        &r,
+        "kiosk.toml",
+        Some(4),
+        "kiosk.badge_reader",
+        &["a string"],
+    );
 }
 
 #[test]

@@ -49,6 +49,7 @@ fn config(dir: &Path, vendor: VendorSettings, menu: MenuSource) -> Config {
             menu_refresh: Duration::from_secs(1800),
             display: Default::default(),
             retention_days: 90,
+            badge_input: None,
         },
         http: support::quick_http(),
         venues: vec![venue],

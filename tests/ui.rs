@@ -29,6 +29,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The badge reader read directly: its own file, it shares this file's fixture.
+#[path = "ui/badge_device.rs"]
+mod badge_device;
 #[path = "ui/blanking.rs"]
 mod blanking;
 

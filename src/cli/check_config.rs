@@ -19,6 +19,7 @@ pub fn exec(args: &Args, global_config: Option<&Path>) -> CliResult {
     match config::load(&path) {
         Ok(c) => {
             println!("{}: OK\n{}", path.display(), config::summary(&c));
+            warn_about_badge_reader(&c);
             Ok(())
         }
         Err(report) => {
@@ -26,5 +27,16 @@ pub fn exec(args: &Args, global_config: Option<&Path>) -> CliResult {
             eprintln!("{}: {} problem(s)", path.display(), report.problems.len());
             Err(CliError::quiet(EXIT_REFUSED))
         }
+    }
+}
+
+/// A reader that cannot be read now is no reason to refuse the config (it may be unplugged
+/// for a moment; the kiosk keeps looking for it), but the admin should hear of it.
+fn warn_about_badge_reader(c: &config::Config) {
+    let Some(input) = &c.kiosk.badge_input else {
+        return;
+    };
+    if let Err(why) = canteen_kiosk::badge_input::check(&input.path) {
+        println!("Warning: badge_reader {} {why}", input.path.display());
     }
 }

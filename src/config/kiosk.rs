@@ -1,7 +1,10 @@
 //! The `[kiosk]` and `[http]` tables.
 
 use super::checks;
-use super::model::{DisplaySettings, HttpSettings, KioskSettings, Language, Mode, Pointer};
+use super::model::{
+    BadgeInput, DisplaySettings, HttpSettings, KeyboardLayout, KioskSettings, Language, Mode,
+    Pointer,
+};
 use super::reader::Section;
 use super::report::Problems;
 use std::path::{Path, PathBuf};
@@ -37,6 +40,7 @@ pub(crate) fn read_kiosk(root: &mut Section, p: &mut Problems, base: &Path) -> K
         menu_refresh: super::model::DEFAULT_MENU_REFRESH,
         display: DisplaySettings::default(),
         retention_days: super::model::DEFAULT_RETENTION_DAYS,
+        badge_input: None,
     };
     if let Some(s) = s.as_mut() {
         fill_kiosk(s, p, base, &mut settings);
@@ -84,6 +88,7 @@ fn fill_kiosk(s: &mut Section, p: &mut Problems, base: &Path, k: &mut KioskSetti
     if let Some(n) = s.int(p, "retention_days", 7..=3650) {
         k.retention_days = n as u32;
     }
+    k.badge_input = read_badge_input(s, p, base);
     s.misplaced_top_level(p);
 }
 
@@ -97,6 +102,21 @@ fn fill_display(s: &mut Section, p: &mut Problems, d: &mut DisplaySettings) {
             _ => Pointer::Shown,
         });
     }
+}
+
+/// `badge_reader` and `badge_reader_layout`. Whether the device is there is not checked: a
+/// reader may be unplugged when the config is read (the kiosk looks for it until it is
+/// back; `check-config` says so).
+fn read_badge_input(s: &mut Section, p: &mut Problems, base: &Path) -> Option<BadgeInput> {
+    let path = s.req_string_opt(p, "badge_reader");
+    let layout = match s.choice(p, "badge_reader_layout", &["us", "de"]) {
+        Some(code) if code.get_ref() == "de" => KeyboardLayout::De,
+        _ => KeyboardLayout::Us,
+    };
+    Some(BadgeInput {
+        path: base.join(path?.get_ref()),
+        layout,
+    })
 }
 
 /// `[http]`: timeouts for every vendor call.

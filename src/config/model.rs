@@ -122,6 +122,36 @@ pub struct KioskSettings {
     pub retention_days: u32,
     /// `fullscreen` and `pointer`: how the window takes the screen.
     pub display: DisplaySettings,
+    /// `badge_reader`: the reader's own input device, read directly; `None`: the window's
+    /// keys are the badge reader.
+    pub badge_input: Option<BadgeInput>,
+}
+
+/// A badge reader read as an evdev device (`[kiosk] badge_reader`, `badge_reader_layout`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeInput {
+    /// e.g. `/dev/input/by-id/usb-…-event-kbd`; it may be missing (unplugged) at any time.
+    pub path: PathBuf,
+    /// The keyboard layout the reader types for.
+    pub layout: KeyboardLayout,
+}
+
+/// The keyboard layout a badge reader is set up for: the digits are the same keys on both;
+/// letters and punctuation differ (German swaps Y and Z).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyboardLayout {
+    Us,
+    De,
+}
+
+impl KeyboardLayout {
+    /// The config's word for it: "us", "de".
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyboardLayout::Us => "us",
+            KeyboardLayout::De => "de",
+        }
+    }
 }
 
 /// How the kiosk window takes the screen (`[kiosk] fullscreen`, `pointer`).

@@ -70,6 +70,7 @@ pub fn summary(config: &Config) -> String {
             "shown"
         }
     );
+    let _ = writeln!(out, "  badge reader: {}", badge_reader_line(k));
     let _ = writeln!(out, "  screen: {}", screen_line(&config.screen));
     let _ = writeln!(
         out,
@@ -89,6 +90,17 @@ pub fn summary(config: &Config) -> String {
         let _ = writeln!(out, "Secrets: {} ({n} keys)", path.display());
     }
     out
+}
+
+fn badge_reader_line(k: &super::model::KioskSettings) -> String {
+    match &k.badge_input {
+        Some(input) => format!(
+            "{} (layout {}), read directly (a device is grabbed); window keys are no badge",
+            input.path.display(),
+            input.layout.code()
+        ),
+        None => "the window's keys".to_string(),
+    }
 }
 
 fn peer_lines(out: &mut String, peers: &super::model::PeerSettings) {

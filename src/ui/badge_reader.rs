@@ -2,8 +2,11 @@
 //!
 //! USB badge readers act as keyboards: they type the badge's digits and Enter, a few
 //! milliseconds apart. A person typing is much slower, and a cat on the keyboard types
-//! letters. The window hands every key to [`BadgeReader::key`] with the time it arrived; the
-//! reader answers with a badge number only for a fast, complete run of digits ended by Enter.
+//! letters. The window hands every key to [`BadgeReader::key`] with the time it arrived; a
+//! reader read directly (`crate::badge_input`) hands them to [`BadgeReader::key_at`] with the
+//! kernel's time of each press, so that keys typed slowly but delivered together (the UI
+//! thread was busy for a moment) are still seen as slow. The reader answers with a badge
+//! number only for a fast, complete run of digits ended by Enter.
 //! It also drops a repeat of the same badge within a second (a badge held to the reader a
 //! little too long), and pauses after several unknown badges in a row so that someone trying
 //! numbers cannot flood the kiosk.
@@ -43,12 +46,36 @@ pub enum ReaderEvent {
     Paused { seconds_left: u64 },
 }
 
+/// When a key was pressed, for the gap rule between the keys of one badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTime {
+    /// When the key arrived on the UI thread (the window's keys).
+    Arrived(Instant),
+    /// The kernel's timestamp of the press (an evdev device): a stalled UI thread does not
+    /// move it. Only compared with other kernel times, so its clock does not matter.
+    Kernel(Duration),
+}
+
+impl KeyTime {
+    /// Whether more than [`MAX_KEY_GAP`] passed from `earlier` to this key. Times of
+    /// different kinds cannot be compared: that is a new run too.
+    fn too_long_after(self, earlier: KeyTime) -> bool {
+        match (earlier, self) {
+            (KeyTime::Arrived(a), KeyTime::Arrived(b)) => {
+                b.saturating_duration_since(a) > MAX_KEY_GAP
+            }
+            (KeyTime::Kernel(a), KeyTime::Kernel(b)) => b.saturating_sub(a) > MAX_KEY_GAP,
+            _ => true,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct BadgeReader {
     digits: String,
     /// The run so far contained something that rules out a badge.
     spoiled: bool,
-    last_key: Option<Instant>,
+    last_key: Option<KeyTime>,
     last_badge: Option<(String, Instant)>,
     unknown: VecDeque<Instant>,
     paused_until: Option<Instant>,
@@ -61,10 +88,16 @@ impl BadgeReader {
 
     /// One key (its text, as the window reports it) arriving at `at`.
     pub fn key(&mut self, text: &str, at: Instant) -> ReaderEvent {
+        self.key_at(text, KeyTime::Arrived(at), at)
+    }
+
+    /// One key pressed at `pressed`, handled at `at`: the gap between keys is measured on
+    /// the press times, the repeat and pause rules on `at`.
+    pub fn key_at(&mut self, text: &str, pressed: KeyTime, at: Instant) -> ReaderEvent {
         let slow = self
             .last_key
-            .is_some_and(|last| at.saturating_duration_since(last) > MAX_KEY_GAP);
-        self.last_key = Some(at);
+            .is_some_and(|last| pressed.too_long_after(last));
+        self.last_key = Some(pressed);
         let is_enter = matches!(text, "\n" | "\r" | "\r\n");
         if slow && !is_enter {
             // A pause between keys starts a new run: what came before was typed by hand.
@@ -84,6 +117,11 @@ impl BadgeReader {
                     };
                 }
                 self.badge(digits, at)
+            }
+            crate::badge_input::LOST_KEYS => {
+                // The kernel lost keys of this run: whatever it holds is not a whole badge.
+                self.spoiled = true;
+                ReaderEvent::Nothing
             }
             t if t.len() == 1 && t.as_bytes()[0].is_ascii_digit() => {
                 if self.digits.len() < MAX_DIGITS {
@@ -201,6 +239,63 @@ mod tests {
             MAX_KEY_GAP.as_millis() as u64,
         );
         assert_eq!(ev, ReaderEvent::Badge("1001".into()));
+    }
+
+    /// Keys pressed `gap_ms` apart by the kernel's clock, all handled at `at`.
+    fn pressed(reader: &mut BadgeReader, at: Instant, text: &str, gap_ms: u64) -> ReaderEvent {
+        let mut last = ReaderEvent::Nothing;
+        for (i, c) in text.chars().enumerate() {
+            let kernel = Duration::from_secs(5000) + Duration::from_millis(gap_ms * i as u64);
+            last = reader.key_at(&c.to_string(), KeyTime::Kernel(kernel), at);
+        }
+        last
+    }
+
+    #[test]
+    fn kernel_times_decide_the_gap_not_when_the_keys_arrive() {
+        let mut r = BadgeReader::new();
+        let t = Instant::now();
+        // Typed slowly on the reader, delivered at once after the UI thread was busy.
+        assert_eq!(pressed(&mut r, t, "1001\n", 200), ReaderEvent::Stray);
+        // Read fast by the reader, handled after a stall between keys.
+        let mut at = t + Duration::from_secs(2);
+        let mut last = ReaderEvent::Nothing;
+        for (i, c) in "1002\n".chars().enumerate() {
+            let kernel = Duration::from_secs(9000) + Duration::from_millis(5 * i as u64);
+            last = r.key_at(&c.to_string(), KeyTime::Kernel(kernel), at);
+            at += Duration::from_millis(400);
+        }
+        assert_eq!(last, ReaderEvent::Badge("1002".into()));
+        // The repeat rule keeps the handling time: the same badge at once is a repeat.
+        assert_eq!(pressed(&mut r, at, "1002\n", 5), ReaderEvent::Repeat);
+    }
+
+    #[test]
+    fn a_kernel_time_after_a_window_key_starts_a_new_run() {
+        let mut r = BadgeReader::new();
+        let t = Instant::now();
+        // A stray window key just before: not part of the reader's badge.
+        r.key("1", t);
+        assert_eq!(
+            pressed(&mut r, t, "0021\n", 5),
+            ReaderEvent::Badge("0021".into())
+        );
+    }
+
+    #[test]
+    fn lost_keys_spoil_the_run_even_before_its_first_digit() {
+        let mut r = BadgeReader::new();
+        let t = Instant::now();
+        let lost = crate::badge_input::LOST_KEYS;
+        assert_eq!(
+            pressed(&mut r, t, &format!("{lost}1001\n"), 5),
+            ReaderEvent::Stray
+        );
+        // A letter before the first digit does not (the window path's rule).
+        assert_eq!(
+            pressed(&mut r, t, "x1001\n", 5),
+            ReaderEvent::Badge("1001".into())
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! store (never the network), so no callback can hang the screen.
 
 use super::admin::Admin;
-use super::badge_reader::{BadgeReader, ReaderEvent};
+use super::badge_keys::DeviceKeys;
+use super::badge_reader::{BadgeReader, KeyTime, ReaderEvent};
 use super::blanking::Blanking;
 use super::context::{Ctx, callback, callback0};
 use super::generated::{Api, AppWindow, Problem, Screen, Sheet};
@@ -38,6 +39,8 @@ pub struct KioskUi {
 struct Inner {
     ctx: Rc<Ctx>,
     reader: RefCell<BadgeReader>,
+    /// Presses of a badge reader read directly, when one is.
+    device_keys: DeviceKeys,
     changes: Receiver<Change>,
     sender: Sender<Change>,
     idle: Rc<Idle>,
@@ -72,6 +75,7 @@ impl KioskUi {
         let ctx = Rc::new(Ctx::new(&window, kiosk, status));
         let inner = Rc::new(Inner {
             reader: RefCell::new(BadgeReader::new()),
+            device_keys: DeviceKeys::new(),
             changes,
             sender,
             idle: Idle::setup(&window, &ctx),
@@ -112,7 +116,19 @@ impl KioskUi {
         });
     }
 
-    /// Applies the worker changes queued so far (the event loop does this by itself).
+    /// Reads the badge reader's own device on a thread until the returned handle is
+    /// stopped; from now on the window's keys are no badge (they come from another keyboard).
+    pub fn read_badge_device(
+        &self,
+        input: &crate::config::BadgeInput,
+    ) -> std::io::Result<crate::badge_input::ReaderThread> {
+        self.inner
+            .device_keys
+            .start(input, self.inner.ctx.window.clone())
+    }
+
+    /// Applies the worker changes and badge reader presses queued so far (the event loop does
+    /// this by itself).
     pub fn pump(&self) {
         self.inner.pump();
     }
@@ -181,10 +197,30 @@ impl Inner {
     /// A key (a badge reader's digit, most often) wakes the screen and still counts: the
     /// badge that woke it is read.
     fn key(&self, text: &str) {
-        if self.blanking.wake() {
+        let woke = self.blanking.wake();
+        if self.device_keys.reading() {
+            // The reader is read directly: a key from the window only keeps a session alive.
+            self.ctx.activity();
+            if woke {
+                self.pump();
+            }
+            return;
+        }
+        if woke {
             self.pump();
         }
         let ev = self.reader.borrow_mut().key(text, Instant::now());
+        self.reader_event(ev);
+    }
+
+    /// A press of the badge reader read directly.
+    fn badge_key(&self, text: &str, pressed: KeyTime) {
+        // Wakes a dark screen; the caller (`pump`) then shows what waited.
+        self.blanking.wake();
+        let ev = self
+            .reader
+            .borrow_mut()
+            .key_at(text, pressed, Instant::now());
         self.reader_event(ev);
     }
 
@@ -319,6 +355,10 @@ impl Inner {
     // ---- the worker's changes
 
     fn pump(&self) {
+        // The reader's presses first: a badge wakes a dark screen and is read.
+        for press in self.device_keys.take() {
+            self.badge_key(&press.text, KeyTime::Kernel(press.time));
+        }
         if self.blanking.is_blank() {
             // Nothing redraws while blank: the changes wait in the channel for the wake.
             return;

@@ -16,10 +16,12 @@
 //! - [`WindowMode`] (`window_mode`): full screen or a window, the pointer shown or hidden.
 //! - `blanking` dims and blanks the screen after a quiet period (`backlight` where the
 //!   panel's backlight can be written, drawn black otherwise) and wakes it.
-//! - [`badge_reader`] tells a badge reader's keystrokes from stray keys.
+//! - [`badge_reader`] tells a badge reader's keystrokes from stray keys; `badge_keys` queues
+//!   the presses of a reader read directly (`crate::badge_input`) for the UI thread.
 
 mod admin;
 mod backlight;
+mod badge_keys;
 pub mod badge_reader;
 mod blanking;
 mod bridge;
