@@ -153,3 +153,17 @@ fn a_badge_reader_unplugged_and_plugged_back_is_read_again() {
         .unwrap();
     f.wait_for("Sofia badged in", |f| f.user() == "Sofia");
 }
+
+#[test]
+fn a_badge_read_directly_wakes_a_black_screen_and_is_read() {
+    let (f, fifo, _reader) = Fixture::with_badge_reader("evdev-blank");
+    // The demo blanks after 10 min in service hours (09:41 here); drawn black, no backlight.
+    f.seconds(600);
+    assert!(f.api().get_blank(), "black after ten quiet minutes");
+    let mut w = writer(&fifo);
+    w.write_all(&typed("1001\n", Duration::from_secs(9000), 8))
+        .unwrap();
+    f.wait_for("Anna badged in", |f| f.user() == "Anna");
+    assert!(!f.api().get_blank() && !f.api().get_asleep(), "awake again");
+    assert_eq!(f.api().get_screen(), Screen::Menu);
+}
