@@ -187,27 +187,27 @@ impl Inner {
 
     // ---- input
 
-    /// A tap on the dimmed or blank screen: it only wakes; what waited is shown now.
+    /// A tap on the dimmed or blank screen: it only wakes.
     fn wake(&self) {
-        self.blanking.wake();
+        self.wake_up();
         self.ctx.activity();
-        self.pump();
+    }
+
+    /// Wakes a dimmed or blank screen, and shows the worker's changes that waited for it.
+    fn wake_up(&self) {
+        if self.blanking.wake() {
+            self.pump();
+        }
     }
 
     /// A key (a badge reader's digit, most often) wakes the screen and still counts: the
     /// badge that woke it is read.
     fn key(&self, text: &str) {
-        let woke = self.blanking.wake();
+        self.wake_up();
         if self.device_keys.reading() {
             // The reader is read directly: a key from the window only keeps a session alive.
             self.ctx.activity();
-            if woke {
-                self.pump();
-            }
             return;
-        }
-        if woke {
-            self.pump();
         }
         let ev = self.reader.borrow_mut().key(text, Instant::now());
         self.reader_event(ev);
@@ -225,9 +225,7 @@ impl Inner {
     }
 
     fn badge_in(&self, number: &str) {
-        if self.blanking.wake() {
-            self.pump();
-        }
+        self.wake_up();
         let ev = self
             .reader
             .borrow_mut()
