@@ -8,7 +8,7 @@ use crate::domain::{Money, Order, OrderLine, OrderState, Percent};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Which orders to list.
 #[derive(Debug, Clone, Default)]
@@ -144,45 +144,61 @@ impl Store {
 
     /// Orders matching `filter`, by day then creation time.
     pub fn orders(&self, filter: &OrderFilter<'_>) -> Result<Vec<Order>> {
-        let mut sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE 1 = 1");
-        let mut args: Vec<String> = Vec::new();
-        let mut push = |cond: &str, v: String, sql: &mut String| {
-            args.push(v);
-            sql.push_str(&format!(" AND {cond} ?{}", args.len()));
-        };
-        if let Some(v) = filter.venue {
-            push("venue =", v.to_string(), &mut sql);
-        }
-        if let Some(b) = filter.badge {
-            push("badge =", b.to_string(), &mut sql);
-        }
-        if let Some(d) = filter.from_day {
-            push("day >=", d.to_string(), &mut sql);
-        }
-        if let Some(d) = filter.to_day {
-            push("day <=", d.to_string(), &mut sql);
-        }
-        // States filtered in SQL (indexed), so a pass over live orders never loads them all.
-        if let Some(states) = filter.states {
-            let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            sql.push_str(&format!(" AND state IN ({})", names.join(", ")));
-        }
-        sql.push_str(" ORDER BY day, created_at, id");
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let (condition, args) = filter_sql(filter);
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE {condition} ORDER BY day, created_at, id"
+        ))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        let mut out = Vec::new();
+        let mut heads = Vec::new();
         // One damaged row costs that order only: it is logged and left out (the worker parks
         // its outbox rows when it meets them), and the others are listed.
         while let Some(r) = rows.next()? {
-            match read_head(r)
-                .map_err(StoreError::from)
-                .and_then(|h| self.finish(h))
-            {
+            match read_head(r) {
+                Ok(h) => heads.push(h),
+                Err(e) => log::error!("an order row cannot be read and is left out: {e}"),
+            }
+        }
+        let (mut lines, damaged) = self.lines_where(&condition, &args)?;
+        let mut out = Vec::with_capacity(heads.len());
+        for h in heads {
+            if damaged.contains(&h.id) {
+                log::error!(
+                    "a line of order {} cannot be read; the order is left out",
+                    h.id
+                );
+                continue;
+            }
+            let mine = lines.remove(&h.id).unwrap_or_default();
+            match order_from(h, mine) {
                 Ok(order) => out.push(order),
                 Err(e) => log::error!("an order row cannot be read and is left out: {e}"),
             }
         }
         Ok(out)
+    }
+
+    /// The lines of every order matching `condition`, in one query: the sync worker lists
+    /// hundreds of live orders each pass, and a query per order cost most of its idle CPU.
+    /// Also the orders with a line that cannot be read (left out, as a damaged head is).
+    fn lines_where(&self, condition: &str, args: &[String]) -> Result<(LinesOf, HashSet<String>)> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT order_id, {LINE_COLUMNS} FROM order_lines
+             WHERE order_id IN (SELECT id FROM orders WHERE {condition})
+             ORDER BY order_id, position"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = LinesOf::new();
+        let mut damaged = HashSet::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            match read_line(r, 1) {
+                Ok(line) => out.entry(id).or_default().push(line),
+                Err(_) => {
+                    damaged.insert(id);
+                }
+            }
+        }
+        Ok((out, damaged))
     }
 
     /// Orders in any of `states` (the worker's status polls, crash recovery).
@@ -240,40 +256,80 @@ impl Store {
 
     fn finish(&self, h: Head) -> Result<Order> {
         let lines = self.lines(&h.id)?;
-        Ok(Order {
-            day: parse_day(&h.day)?,
-            serving: from_secs(h.serving)?,
-            state: state(&h.state)?,
-            state_before_cancel: h.state_before_cancel.as_deref().map(state).transpose()?,
-            created_at: from_secs(h.created_at)?,
-            updated_at: from_secs(h.updated_at)?,
-            id: h.id,
-            venue: h.venue,
-            badge: h.badge,
-            lines,
-            vendor_ref: h.vendor_ref,
-            vendor_hash: h.vendor_hash,
-            vendor_status: h.vendor_status,
-            reason: h.reason,
-        })
+        order_from(h, lines)
     }
 
     fn lines(&self, order_id: &str) -> Result<Vec<OrderLine>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT article_id, name, quantity, unit_price_cents, vat_hundredths
-             FROM order_lines WHERE order_id = ?1 ORDER BY position",
-        )?;
-        let rows = stmt.query_map([order_id], |r| {
-            Ok(OrderLine {
-                article_id: r.get(0)?,
-                name: r.get(1)?,
-                quantity: r.get(2)?,
-                unit_price: Money::from_cents(r.get(3)?),
-                vat: r.get::<_, Option<i64>>(4)?.map(Percent::from_hundredths),
-            })
-        })?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id = ?1 ORDER BY position"
+        ))?;
+        let rows = stmt.query_map([order_id], |r| read_line(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+type LinesOf = HashMap<String, Vec<OrderLine>>;
+
+const LINE_COLUMNS: &str = "article_id, name, quantity, unit_price_cents, vat_hundredths";
+
+/// An order line from the [`LINE_COLUMNS`] starting at column `at`.
+fn read_line(r: &Row<'_>, at: usize) -> rusqlite::Result<OrderLine> {
+    Ok(OrderLine {
+        article_id: r.get(at)?,
+        name: r.get(at + 1)?,
+        quantity: r.get(at + 2)?,
+        unit_price: Money::from_cents(r.get(at + 3)?),
+        vat: r
+            .get::<_, Option<i64>>(at + 4)?
+            .map(Percent::from_hundredths),
+    })
+}
+
+/// The SQL condition (and its arguments) of a filter, shared by the orders and their lines.
+fn filter_sql(filter: &OrderFilter<'_>) -> (String, Vec<String>) {
+    let mut sql = String::from("1 = 1");
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |cond: &str, v: String, sql: &mut String| {
+        args.push(v);
+        sql.push_str(&format!(" AND {cond} ?{}", args.len()));
+    };
+    if let Some(v) = filter.venue {
+        push("venue =", v.to_string(), &mut sql);
+    }
+    if let Some(b) = filter.badge {
+        push("badge =", b.to_string(), &mut sql);
+    }
+    if let Some(d) = filter.from_day {
+        push("day >=", d.to_string(), &mut sql);
+    }
+    if let Some(d) = filter.to_day {
+        push("day <=", d.to_string(), &mut sql);
+    }
+    // States filtered in SQL (indexed), so a pass over live orders never loads them all.
+    if let Some(states) = filter.states {
+        let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        sql.push_str(&format!(" AND state IN ({})", names.join(", ")));
+    }
+    (sql, args)
+}
+
+fn order_from(h: Head, lines: Vec<OrderLine>) -> Result<Order> {
+    Ok(Order {
+        day: parse_day(&h.day)?,
+        serving: from_secs(h.serving)?,
+        state: state(&h.state)?,
+        state_before_cancel: h.state_before_cancel.as_deref().map(state).transpose()?,
+        created_at: from_secs(h.created_at)?,
+        updated_at: from_secs(h.updated_at)?,
+        id: h.id,
+        venue: h.venue,
+        badge: h.badge,
+        lines,
+        vendor_ref: h.vendor_ref,
+        vendor_hash: h.vendor_hash,
+        vendor_status: h.vendor_status,
+        reason: h.reason,
+    })
 }
 
 struct Head {
