@@ -121,7 +121,8 @@ cpu_ns() {
     local t=0 p f v
     for p in $(group_pids); do
         for f in /proc/"$p"/task/*/schedstat; do
-            read -r v _ <"$f" 2>/dev/null || v=0
+            # (stderr first: a thread that ended since the glob must not print an error)
+            read -r v _ 2>/dev/null <"$f" || v=0
             t=$((t + ${v:-0}))
         done
     done

@@ -161,9 +161,9 @@ impl Store {
         let (mut lines, damaged) = self.lines_where(&condition, &args)?;
         let mut out = Vec::with_capacity(heads.len());
         for h in heads {
-            if damaged.contains(&h.id) {
+            if let Some(e) = damaged.get(&h.id) {
                 log::error!(
-                    "a line of order {} cannot be read; the order is left out",
+                    "a line of order {} cannot be read and the order is left out: {e}",
                     h.id
                 );
                 continue;
@@ -179,8 +179,13 @@ impl Store {
 
     /// The lines of every order matching `condition`, in one query: the sync worker lists
     /// hundreds of live orders each pass, and a query per order cost most of its idle CPU.
-    /// Also the orders with a line that cannot be read (left out, as a damaged head is).
-    fn lines_where(&self, condition: &str, args: &[String]) -> Result<(LinesOf, HashSet<String>)> {
+    /// Also the orders with a line that cannot be read, with why (left out, as a damaged head
+    /// is).
+    fn lines_where(
+        &self,
+        condition: &str,
+        args: &[String],
+    ) -> Result<(LinesOf, HashMap<String, rusqlite::Error>)> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT order_id, {LINE_COLUMNS} FROM order_lines
              WHERE order_id IN (SELECT id FROM orders WHERE {condition})
@@ -188,13 +193,13 @@ impl Store {
         ))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut out = LinesOf::new();
-        let mut damaged = HashSet::new();
+        let mut damaged = HashMap::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             match read_line(r, 1) {
                 Ok(line) => out.entry(id).or_default().push(line),
-                Err(_) => {
-                    damaged.insert(id);
+                Err(e) => {
+                    damaged.insert(id, e);
                 }
             }
         }
