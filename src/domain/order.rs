@@ -200,6 +200,15 @@ impl OrderState {
         )
     }
 
+    /// Nothing more will come for the order once its day lies before the retention period:
+    /// it is final, or a vendor accepted it. Bessa and Order Mesa never report an order as
+    /// served, so there an accepted order stays sent or confirmed for good; months after its
+    /// day it is history, not work. What is still owed (queued, sending, unknown, a
+    /// cancellation asked for) never counts. The one rule pruning goes by.
+    pub fn is_settled_once_past(self) -> bool {
+        self.is_final() || matches!(self, OrderState::Sent | OrderState::Confirmed)
+    }
+
     /// The order will (or may) be served: it counts for the kitchen and for "ordered twice".
     pub fn is_live(self) -> bool {
         matches!(
@@ -443,6 +452,24 @@ mod tests {
             for e in ALL_EVENTS {
                 assert!(s.apply(e).is_err(), "{s} must refuse {e:?}");
             }
+        }
+    }
+
+    /// Long past its day, an order goes once nothing is owed for it: what a vendor accepted
+    /// counts (Bessa and Order Mesa never say "served"), what still waits for a send, an
+    /// answer or a cancellation does not.
+    #[test]
+    fn an_accepted_order_is_settled_once_past_and_owed_work_never_is() {
+        let settled: Vec<S> = ALL_STATES
+            .into_iter()
+            .filter(|s| s.is_settled_once_past())
+            .collect();
+        for s in ALL_STATES.into_iter().filter(|s| s.is_final()) {
+            assert!(settled.contains(&s), "{s}");
+        }
+        assert!(settled.contains(&S::Sent) && settled.contains(&S::Confirmed));
+        for s in [S::Queued, S::Sending, S::Unknown, S::CancelRequested] {
+            assert!(!settled.contains(&s), "{s} is still owed");
         }
     }
 

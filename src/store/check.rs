@@ -32,7 +32,7 @@ fn live_work() -> [String; 2] {
         format!(
             "SELECT o.*, l.* FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
              WHERE o.state IN {}",
-            state_list(false)
+            state_list(|s| !s.is_final())
         ),
     ]
 }

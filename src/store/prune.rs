@@ -1,8 +1,10 @@
 //! Bounded growth: the order history is deleted after the retention period
 //! (`[kiosk] retention_days`), a small batch per transaction.
 //!
-//! Only a settled order goes ([`OrderState::is_final`]: done, cancelled, cancelled by the
-//! kitchen, rejected, expired), and only when none of its outbox rows is still open (pending,
+//! Only a settled order goes ([`OrderState::is_settled_once_past`]: done, cancelled,
+//! cancelled by the kitchen, rejected, expired, or accepted by the vendor — sent or
+//! confirmed, which is where a served Bessa or Order Mesa order stays), and only when none of
+//! its outbox rows is still open (pending,
 //! in flight or parked: an admin still has to see a parked one). With it go its lines, its
 //! history, its done outbox rows and its status poll time. Each batch is one immediate
 //! transaction of at most a few hundred orders, so the UI thread saving an order waits a few
@@ -16,7 +18,7 @@
 //! card, long enough to hold up the kiosk, so it is left to an admin with the kiosk stopped).
 
 use super::{Result, Store, parse_day};
-use crate::domain::ALL_ORDER_STATES;
+use crate::domain::{ALL_ORDER_STATES, OrderState};
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
@@ -36,12 +38,12 @@ impl FreeSpace {
     }
 }
 
-/// `('done', 'cancelled', …)`: the settled states (or, with `false`, the others) as an SQL
-/// list, from the one rule.
-pub(super) fn state_list(settled: bool) -> String {
+/// `('done', 'cancelled', …)`: the states that `keep` says yes to, as an SQL list, so the
+/// SQL goes by the one rule in the domain.
+pub(super) fn state_list(keep: fn(OrderState) -> bool) -> String {
     let names: Vec<String> = ALL_ORDER_STATES
         .iter()
-        .filter(|s| s.is_final() == settled)
+        .filter(|s| keep(**s))
         .map(|s| format!("'{}'", s.as_str()))
         .collect();
     format!("({})", names.join(", "))
@@ -78,7 +80,7 @@ impl Store {
                AND NOT EXISTS (SELECT 1 FROM outbox
                                WHERE outbox.order_id = orders.id AND outbox.status <> 'done')
              ORDER BY day LIMIT ?3",
-            state_list(true)
+            state_list(OrderState::is_settled_once_past)
         );
         // Immediate: the write lock is taken before the read, so no other writer can change
         // an order between choosing it and deleting it.
