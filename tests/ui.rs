@@ -34,6 +34,8 @@ use std::time::Duration;
 mod badge_device;
 #[path = "ui/blanking.rs"]
 mod blanking;
+#[path = "ui/reading.rs"]
+mod reading;
 
 thread_local! {
     static BACKEND: Cell<bool> = const { Cell::new(false) };
@@ -710,14 +712,19 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 24 states each.
-    assert_eq!(files.len(), 24 * (SHOT_SIZES.len() + 1));
+    // 26 states each.
+    assert_eq!(files.len(), 26 * (SHOT_SIZES.len() + 1));
     assert!(
         files
             .iter()
             .any(|f| f.ends_with("en-800x480-24-dimmed.png"))
     );
     assert!(files.iter().any(|f| f.ends_with("de-480x800-01-idle.png")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("en-800x480-26-menu-large-contrast.png"))
+    );
     assert!(
         files
             .iter()

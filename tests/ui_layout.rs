@@ -189,6 +189,12 @@ impl Check<'_> {
 
 /// Every screen at one size, walked through as a person would.
 fn check_every_screen(size: (u32, u32)) {
+    walk_every_screen(size, false);
+}
+
+/// `large`: the employee switches on large text and high contrast right after badging in
+/// (every text a quarter larger: the tightest the session's screens get).
+fn walk_every_screen(size: (u32, u32), large: bool) {
     let ui = kiosk_ui(&format!("{}x{}", size.0, size.1));
     let win = ui.window().window();
     win.set_size(slint::PhysicalSize::new(size.0, size.1));
@@ -212,12 +218,27 @@ fn check_every_screen(size: (u32, u32)) {
 
     badge(&ui, "1001");
     assert_eq!(api.get_screen(), Screen::Menu);
+    if large {
+        api.invoke_set_reading(true, true);
+        settle();
+        assert!(theme.get_large_text());
+    }
     let menu = check("menu");
-    menu.whole(&["Hello, Anna!", "Menu", "My orders", "Log out"], false);
+    menu.whole(
+        &[
+            "Hello, Anna!",
+            "Menu",
+            "My orders",
+            "Easier reading",
+            "Log out",
+        ],
+        false,
+    );
     menu.whole(
         &[
             "Menu",
             "My orders",
+            "Easier reading",
             "Log out",
             "Today *",
             "Tomorrow *",
@@ -233,6 +254,16 @@ fn check_every_screen(size: (u32, u32)) {
     assert_eq!(api.get_sheet(), Sheet::ConfirmOrder);
     check("confirm").whole(&["Order this dish?", "Back", "Order now"], false);
     check("confirm").whole(&["Back", "Order now"], true);
+    api.invoke_close_sheet();
+    api.set_sheet(Sheet::Reading);
+    settle();
+    check("reading").whole(
+        &["Easier reading", "Large text", "High contrast", "Done"],
+        false,
+    );
+    check("reading").whole(&["Large text", "High contrast", "Done"], true);
+    api.invoke_close_sheet();
+    api.invoke_dish_tapped(dish.id.clone());
     api.invoke_confirm_order();
     api.invoke_close_sheet();
     api.invoke_show(Screen::Orders);
@@ -289,6 +320,16 @@ fn every_screen_fits_in_portrait_480x800() {
 #[test]
 fn every_screen_fits_in_portrait_600x1024() {
     check_every_screen(SHOT_SIZES[4]);
+}
+
+#[test]
+fn the_session_fits_in_large_text_at_800x480() {
+    walk_every_screen(SHOT_SIZES[0], true);
+}
+
+#[test]
+fn the_session_fits_in_large_text_in_portrait_480x800() {
+    walk_every_screen(SHOT_SIZES[3], true);
 }
 
 #[test]

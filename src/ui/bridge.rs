@@ -15,6 +15,7 @@ use super::idle::Idle;
 use super::kitchen::Kitchen;
 use super::menu::Menu;
 use super::models;
+use super::reading::Reading;
 use crate::config::{Badge, Language, Role};
 use crate::kiosk::{Kiosk, KioskError};
 use crate::reload::ReloadState;
@@ -180,6 +181,13 @@ impl Inner {
         api.on_activity(callback0(this, |i| i.ctx.activity()));
         api.on_close_sheet(callback0(this, |i| i.close_sheet()));
         api.on_logout(callback0(this, |i| i.logout()));
+        let reading = callback(this, |i, (large_text, high_contrast)| {
+            i.set_reading(Reading {
+                large_text,
+                high_contrast,
+            });
+        });
+        api.on_set_reading(move |large, contrast| reading((large, contrast)));
         api.on_tick(callback0(this, |i| i.tick()));
         api.on_worker_changed(callback0(this, |i| i.pump()));
         api.on_wake(callback0(this, |i| i.wake()));
@@ -338,9 +346,17 @@ impl Inner {
             api.set_problem(Problem::None);
             api.set_problem_detail(SharedString::new());
         });
+        // The next person starts from the usual screen.
+        self.ctx.with_window(|w| Reading::default().apply(w));
         if self.ctx.kitchen_mode {
             self.kitchen.open();
         }
+    }
+
+    /// The reading sheet's switches, for the rest of the session.
+    fn set_reading(&self, reading: Reading) {
+        self.ctx.activity();
+        self.ctx.with_window(|w| reading.apply(w));
     }
 
     fn close_sheet(&self) {

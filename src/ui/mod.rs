@@ -31,6 +31,7 @@ mod kitchen;
 mod menu;
 pub mod models;
 mod out_of_service;
+mod reading;
 mod screenshot;
 mod window_mode;
 

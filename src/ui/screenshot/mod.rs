@@ -8,7 +8,7 @@
 mod peers;
 
 use super::bridge::KioskUi;
-use super::generated::{AdminApi, Api, Screen};
+use super::generated::{AdminApi, Api, Screen, Sheet};
 use super::out_of_service::{OutOfServiceInfo, OutOfServiceUi};
 use crate::config::{Config, Language};
 use crate::domain::{
@@ -431,7 +431,26 @@ impl Scenario {
         self.admin_salvage_and_clock(dir, out)?;
         self.out_of_service(dir, out)?;
         self.with_peers(dir, out)?;
-        self.dimmed(dir, out)
+        self.dimmed(dir, out)?;
+        self.reading(dir, out)
+    }
+
+    /// Easier reading: the sheet with its switches, then the menu in large text and high
+    /// contrast (the worst case for the layout: every text a quarter larger). A kiosk of its
+    /// own, like `dimmed`.
+    fn reading(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let work = self.config.kiosk.data_dir.join("reading");
+        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let mut s = Scenario::new(self.lang, &work, &self.window, self.sizes.clone())?;
+        s.shot_no = self.shot_no;
+        s.ui.badge("1001");
+        s.api().set_sheet(Sheet::Reading);
+        s.shoot("reading", dir, out)?;
+        s.api().invoke_set_reading(true, true);
+        s.api().invoke_close_sheet();
+        s.shoot("menu-large-contrast", dir, out)?;
+        self.shot_no = s.shot_no;
+        Ok(())
     }
 
     /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
