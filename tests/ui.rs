@@ -36,6 +36,8 @@ mod badge_device;
 mod blanking;
 #[path = "ui/reading.rs"]
 mod reading;
+#[path = "ui/venues.rs"]
+mod venues;
 
 thread_local! {
     static BACKEND: Cell<bool> = const { Cell::new(false) };
@@ -712,8 +714,8 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 26 states each.
-    assert_eq!(files.len(), 26 * (SHOT_SIZES.len() + 1));
+    // 28 states each.
+    assert_eq!(files.len(), 28 * (SHOT_SIZES.len() + 1));
     assert!(
         files
             .iter()
@@ -724,6 +726,11 @@ fn screenshots_render_every_state() {
         files
             .iter()
             .any(|f| f.ends_with("en-800x480-26-menu-large-contrast.png"))
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("de-480x800-28-venue-sheet.png"))
     );
     assert!(
         files

@@ -27,6 +27,11 @@ const MIN_TOUCH: f32 = 47.0;
 /// The demo kiosk on a fresh store with a week of menus, Thursday 19 November 2026, 09:41
 /// in Vienna (today's ordering is open).
 fn kiosk_ui(name: &str) -> KioskUi {
+    kiosk_ui_with(name, |_| {})
+}
+
+/// With `change` made to the demo config; a venue added there gets the demo's menus too.
+fn kiosk_ui_with(name: &str, change: impl FnOnce(&mut canteen_kiosk::config::Config)) -> KioskUi {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::Builder::new()
         .prefix(&format!("ck-layout-{name}-"))
@@ -40,12 +45,16 @@ fn kiosk_ui(name: &str) -> KioskUi {
         .to_zoned(TimeZone::get("Europe/Vienna").unwrap())
         .unwrap()
         .timestamp();
-    let days: Vec<_> = (0..5)
-        .map(|i| demo_menu_day("demo", today.checked_add(i.days()).unwrap()))
-        .collect();
-    store.put_menu_days(&days, now, "demo").unwrap();
+    let mut config = canteen_kiosk::config::demo(dir);
+    change(&mut config);
+    for venue in &config.venues {
+        let days: Vec<_> = (0..5)
+            .map(|i| demo_menu_day(&venue.key, today.checked_add(i.days()).unwrap()))
+            .collect();
+        store.put_menu_days(&days, now, "demo").unwrap();
+    }
     let floor = now - jiff::SignedDuration::from_hours(24 * 20);
-    let config = Arc::new(canteen_kiosk::config::demo(dir));
+    let config = Arc::new(config);
     let kiosk = Kiosk::new(config, store, Arc::new(ManualClock::new(now))).with_clock_floor(floor);
     let ui = KioskUi::new(kiosk, SharedStatus::default()).unwrap();
     ui.window().show().unwrap();
@@ -189,13 +198,21 @@ impl Check<'_> {
 
 /// Every screen at one size, walked through as a person would.
 fn check_every_screen(size: (u32, u32)) {
-    walk_every_screen(size, false);
+    walk_every_screen(size, false, false);
 }
 
 /// `large`: the employee switches on large text and high contrast right after badging in
-/// (every text a quarter larger: the tightest the session's screens get).
-fn walk_every_screen(size: (u32, u32), large: bool) {
-    let ui = kiosk_ui(&format!("{}x{}", size.0, size.1));
+/// (every text a quarter larger: the tightest the session's screens get). `venues`: the
+/// config has a second venue (the venue buttons in the bars).
+fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
+    let ui = kiosk_ui_with(&format!("{}x{}", size.0, size.1), |c| {
+        if venues {
+            let mut bistro = c.venues[0].clone();
+            bistro.key = "bistro".into();
+            bistro.name = "Bistro".into();
+            c.venues.push(bistro);
+        }
+    });
     let win = ui.window().window();
     win.set_size(slint::PhysicalSize::new(size.0, size.1));
     settle();
@@ -285,6 +302,9 @@ fn walk_every_screen(size: (u32, u32), large: bool) {
         "All names",
     ];
     kitchen.whole(&bar, true);
+    if venues {
+        kitchen.whole(&["Venue: Canteen Demo", "Export CSV", "Log out"], true);
+    }
     kitchen.within_width(&format!("{}: *", dish.name));
     kitchen.within_width("Anna Berger, *");
     api.invoke_logout();
@@ -324,12 +344,22 @@ fn every_screen_fits_in_portrait_600x1024() {
 
 #[test]
 fn the_session_fits_in_large_text_at_800x480() {
-    walk_every_screen(SHOT_SIZES[0], true);
+    walk_every_screen(SHOT_SIZES[0], true, false);
 }
 
 #[test]
 fn the_session_fits_in_large_text_in_portrait_480x800() {
-    walk_every_screen(SHOT_SIZES[3], true);
+    walk_every_screen(SHOT_SIZES[3], true, false);
+}
+
+#[test]
+fn two_venues_fit_at_800x480() {
+    walk_every_screen(SHOT_SIZES[0], false, true);
+}
+
+#[test]
+fn two_venues_fit_in_portrait_480x800() {
+    walk_every_screen(SHOT_SIZES[3], false, true);
 }
 
 #[test]

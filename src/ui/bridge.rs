@@ -188,6 +188,9 @@ impl Inner {
             });
         });
         api.on_set_reading(move |large, contrast| reading((large, contrast)));
+        api.on_pick_venue(callback(this, |i, key: SharedString| {
+            i.pick_venue(key.to_string());
+        }));
         api.on_tick(callback0(this, |i| i.tick()));
         api.on_worker_changed(callback0(this, |i| i.pump()));
         api.on_wake(callback0(this, |i| i.wake()));
@@ -346,8 +349,12 @@ impl Inner {
             api.set_problem(Problem::None);
             api.set_problem_detail(SharedString::new());
         });
-        // The next person starts from the usual screen.
+        // The next person starts from the usual screen (a kitchen display stays on the
+        // venue picked there).
         self.ctx.with_window(|w| Reading::default().apply(w));
+        if !self.ctx.kitchen_mode {
+            self.ctx.pick_venue(None);
+        }
         if self.ctx.kitchen_mode {
             self.kitchen.open();
         }
@@ -357,6 +364,19 @@ impl Inner {
     fn set_reading(&self, reading: Reading) {
         self.ctx.activity();
         self.ctx.with_window(|w| reading.apply(w));
+    }
+
+    /// The venue sheet: the screen shown now, for the venue picked.
+    fn pick_venue(&self, key: String) {
+        self.ctx.activity();
+        log::info!("venue {key} picked");
+        self.ctx.pick_venue(Some(key));
+        self.ctx.with_api(|api| api.set_sheet(Sheet::None));
+        match self.ctx.screen() {
+            Screen::Kitchen => self.kitchen.open(),
+            Screen::Menu | Screen::Orders => self.menu.start(),
+            Screen::Idle | Screen::Admin => {}
+        }
     }
 
     fn close_sheet(&self) {

@@ -28,6 +28,8 @@ pub(super) struct Ctx {
     pub clock_doubt: Cell<bool>,
     /// Seconds without a touch or a badge (the screen blanks after a while).
     pub quiet: Cell<u32>,
+    /// The venue picked on the screen (config key); none: the config's first.
+    pub picked_venue: RefCell<Option<String>>,
 }
 
 impl Ctx {
@@ -43,6 +45,7 @@ impl Ctx {
             idle_left: Cell::new(0),
             clock_doubt: Cell::new(false),
             quiet: Cell::new(0),
+            picked_venue: RefCell::new(None),
         }
     }
 
@@ -63,9 +66,28 @@ impl Ctx {
             .map_or(Screen::Idle, |w| w.global::<Api>().get_screen())
     }
 
-    /// The kiosk's venue (the first of the config).
+    /// The venue the screen shows: the one picked (by the person badged in, or on the
+    /// kitchen display), else the first of the config. A picked venue a reload took out of
+    /// the config falls back to the first too.
     pub fn venue(&self) -> Option<Venue> {
-        self.kiosk.borrow().config().venues.first().cloned()
+        let kiosk = self.kiosk.borrow();
+        let venues = &kiosk.config().venues;
+        let picked = self.picked_venue.borrow();
+        picked
+            .as_deref()
+            .and_then(|key| venues.iter().find(|v| v.key == key))
+            .or(venues.first())
+            .cloned()
+    }
+
+    /// Shows `key` from now on (a key not in the config: the first venue).
+    pub fn pick_venue(&self, key: Option<String>) {
+        *self.picked_venue.borrow_mut() = key;
+        let (key, name) = self.venue().map(|v| (v.key, v.name)).unwrap_or_default();
+        self.with_api(|api| {
+            api.set_venue_key(key.into());
+            api.set_venue_name(name.into());
+        });
     }
 
     /// What prices are formatted with: the venue's currency and the chosen language.

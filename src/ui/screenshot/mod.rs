@@ -432,7 +432,44 @@ impl Scenario {
         self.out_of_service(dir, out)?;
         self.with_peers(dir, out)?;
         self.dimmed(dir, out)?;
-        self.reading(dir, out)
+        self.reading(dir, out)?;
+        self.venues(dir, out)
+    }
+
+    /// A kiosk with two venues: the idle screen with each one's today, then the venue sheet
+    /// in a session.
+    fn venues(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let work = self.config.kiosk.data_dir.join("venues");
+        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let mut config = shot_config(&work, self.lang);
+        let mut bistro = config.venues.first().ok_or("no venue")?.clone();
+        bistro.key = "bistro".into();
+        bistro.name = "Bistro am Park".into();
+        config.venues.push(bistro);
+        let mut s =
+            Scenario::with_config(self.lang, &work, &self.window, config, self.sizes.clone())?;
+        let today = date(2026, 11, 19);
+        let days: Vec<_> = (0..7)
+            .map(|i| {
+                // Another kitchen: the demo's dishes of the same weekday a week later.
+                let shifted = today.checked_add((i + 7).days()).expect("date in range");
+                let mut d = demo_menu_day("bistro", shifted);
+                d.day = today.checked_add(i.days()).expect("date in range");
+                d
+            })
+            .collect();
+        s.worker
+            .put_menu_days(&days, shot_now(), "demo")
+            .map_err(|e| e.to_string())?;
+        s.listeners.notify(Change::Menus);
+        s.ui.pump();
+        s.shot_no = self.shot_no;
+        s.shoot("idle-venues", dir, out)?;
+        s.ui.badge("1001");
+        s.api().set_sheet(Sheet::Venue);
+        s.shoot("venue-sheet", dir, out)?;
+        self.shot_no = s.shot_no;
+        Ok(())
     }
 
     /// Easier reading: the sheet with its switches, then the menu in large text and high
