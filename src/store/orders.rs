@@ -144,6 +144,21 @@ impl Store {
 
     /// Orders matching `filter`, by day then creation time.
     pub fn orders(&self, filter: &OrderFilter<'_>) -> Result<Vec<Order>> {
+        // The heads and their lines are two statements: one read transaction makes them one
+        // snapshot, so a prune committing between them cannot show an order without lines.
+        // (Inside a caller's transaction that one is the snapshot already.)
+        let snapshot = match self.conn().is_autocommit() {
+            true => Some(self.conn().unchecked_transaction()?),
+            false => None,
+        };
+        let out = self.orders_now(filter)?;
+        if let Some(tx) = snapshot {
+            tx.commit()?;
+        }
+        Ok(out)
+    }
+
+    fn orders_now(&self, filter: &OrderFilter<'_>) -> Result<Vec<Order>> {
         let (condition, args) = filter_sql(filter);
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {ORDER_COLUMNS} FROM orders WHERE {condition} ORDER BY day, created_at, id"
