@@ -34,6 +34,8 @@ use std::time::Duration;
 mod badge_device;
 #[path = "ui/blanking.rs"]
 mod blanking;
+#[path = "ui/week.rs"]
+mod week;
 
 thread_local! {
     static BACKEND: Cell<bool> = const { Cell::new(false) };
@@ -136,6 +138,11 @@ impl Fixture {
         let ui = KioskUi::new(kiosk, status.clone()).unwrap();
         ui.listen(&listeners);
         ui.window().show().unwrap();
+        // Portrait, where the menu is one day at a time (day tabs and dish rows), which most
+        // tests drive; the week at a glance (landscape) has its own tests in tests/ui/week.rs.
+        ui.window()
+            .window()
+            .set_size(slint::PhysicalSize::new(480, 800));
         settle();
         Fixture {
             ui,
