@@ -717,14 +717,20 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 24 states each.
-    assert_eq!(files.len(), 24 * (SHOT_SIZES.len() + 1));
+    // 27 states each.
+    assert_eq!(files.len(), 27 * (SHOT_SIZES.len() + 1));
     assert!(
         files
             .iter()
             .any(|f| f.ends_with("en-800x480-24-dimmed.png"))
     );
     assert!(files.iter().any(|f| f.ends_with("de-480x800-01-idle.png")));
+    assert!(files.iter().any(|f| f.ends_with("en-800x480-25-week.png")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("de-480x800-27-week-cancel-one.png"))
+    );
     assert!(
         files
             .iter()

@@ -6,6 +6,7 @@
 //! apart from the real window (and from the headless test backend in other test threads).
 
 mod peers;
+mod week;
 
 use super::bridge::KioskUi;
 use super::generated::{AdminApi, Api, Screen};
@@ -431,26 +432,43 @@ impl Scenario {
         self.admin_salvage_and_clock(dir, out)?;
         self.out_of_service(dir, out)?;
         self.with_peers(dir, out)?;
-        self.dimmed(dir, out)
+        self.dimmed(dir, out)?;
+        self.week(dir, out)
     }
 
     /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
     /// A kiosk of its own, like `with_peers`, so the quiet period starts at its first tick.
     fn dimmed(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let work = self.config.kiosk.data_dir.join("dimmed");
+        let blank_after = Duration::from_secs(60);
+        let configure = |c: &mut Config| c.screen.blanking.blank_after = blank_after;
+        self.on_own_kiosk("dimmed", configure, |s| {
+            let dim_for = s.config.screen.blanking.dim_for;
+            for _ in 0..(blank_after - dim_for).as_secs() {
+                s.ui.tick();
+            }
+            s.shoot("dimmed", dir, out)
+        })
+    }
+
+    /// Runs `shots` on a kiosk of its own (a fresh store in a directory `name`, the shots'
+    /// config as `configure` leaves it), on the renderer's window from here on; the shots go
+    /// on with the numbering.
+    fn on_own_kiosk(
+        &mut self,
+        name: &str,
+        configure: impl FnOnce(&mut Config),
+        shots: impl FnOnce(&mut Scenario) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let work = self.config.kiosk.data_dir.join(name);
         std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
         let mut config = shot_config(&work, self.lang);
-        config.screen.blanking.blank_after = Duration::from_secs(60);
-        let dim_for = config.screen.blanking.dim_for;
+        configure(&mut config);
         let sizes = self.sizes.clone();
         let mut s = Scenario::with_config(self.lang, &work, &self.window, config, sizes)?;
         s.shot_no = self.shot_no;
-        for _ in 0..(60 - dim_for.as_secs()) {
-            s.ui.tick();
-        }
-        s.shoot("dimmed", dir, out)?;
+        let result = shots(&mut s);
         self.shot_no = s.shot_no;
-        Ok(())
+        result
     }
 
     /// The admin screen after a corrupt file was replaced, with a clock that once read a
@@ -568,10 +586,21 @@ impl Scenario {
         day: jiff::civil::Date,
         row: usize,
     ) -> Result<String, String> {
+        self.insert_order_as(badge, day, row, "")
+    }
+
+    /// [`Scenario::insert_order`], `tag` telling two orders of the same dish apart.
+    fn insert_order_as(
+        &mut self,
+        badge: &str,
+        day: jiff::civil::Date,
+        row: usize,
+        tag: &str,
+    ) -> Result<String, String> {
         let (venue, article, serving) = self.dish_of(day, row)?;
         let now = self.clock.now();
         let order = Order::new_queued(
-            format!("shot-{badge}-{day}-{row}"),
+            format!("shot-{badge}-{day}-{row}{tag}"),
             &venue,
             badge,
             day,
