@@ -38,6 +38,8 @@ mod blanking;
 mod reading;
 #[path = "ui/venues.rs"]
 mod venues;
+#[path = "ui/week.rs"]
+mod week;
 
 thread_local! {
     static BACKEND: Cell<bool> = const { Cell::new(false) };
@@ -140,6 +142,11 @@ impl Fixture {
         let ui = KioskUi::new(kiosk, status.clone()).unwrap();
         ui.listen(&listeners);
         ui.window().show().unwrap();
+        // Portrait, where the menu is one day at a time (day tabs and dish rows), which most
+        // tests drive; the week at a glance (landscape) has its own tests in tests/ui/week.rs.
+        ui.window()
+            .window()
+            .set_size(slint::PhysicalSize::new(480, 800));
         settle();
         Fixture {
             ui,
@@ -714,23 +721,29 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 28 states each.
-    assert_eq!(files.len(), 28 * (SHOT_SIZES.len() + 1));
+    // 31 states each.
+    assert_eq!(files.len(), 31 * (SHOT_SIZES.len() + 1));
     assert!(
         files
             .iter()
             .any(|f| f.ends_with("en-800x480-24-dimmed.png"))
     );
     assert!(files.iter().any(|f| f.ends_with("de-480x800-01-idle.png")));
+    assert!(files.iter().any(|f| f.ends_with("en-800x480-25-week.png")));
     assert!(
         files
             .iter()
-            .any(|f| f.ends_with("en-800x480-26-menu-large-contrast.png"))
+            .any(|f| f.ends_with("de-480x800-27-week-cancel-one.png"))
     );
     assert!(
         files
             .iter()
-            .any(|f| f.ends_with("de-480x800-28-venue-sheet.png"))
+            .any(|f| f.ends_with("en-800x480-29-menu-large-contrast.png"))
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("de-480x800-31-venue-sheet.png"))
     );
     assert!(
         files

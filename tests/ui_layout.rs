@@ -108,7 +108,8 @@ impl Rect {
 }
 
 /// What one screen must show whole: elements by accessible label (a label ending in `*`
-/// matches every label it starts with), and whether they must be touchable.
+/// matches every label it starts with, one starting with `*` every label it ends with), and
+/// whether they must be touchable.
 struct Check<'a> {
     ui: &'a KioskUi,
     size: (u32, u32),
@@ -125,9 +126,10 @@ impl Check<'_> {
             .iter()
             .filter_map(|e| {
                 let l = e.accessible_label()?.to_string();
-                let hit = match label.strip_suffix('*') {
-                    Some(prefix) => l.starts_with(prefix),
-                    None => l == label,
+                let hit = match (label.strip_suffix('*'), label.strip_prefix('*')) {
+                    (Some(prefix), _) => l.starts_with(prefix),
+                    (None, Some(suffix)) => l.ends_with(suffix),
+                    (None, None) => l == label,
                 };
                 hit.then(|| (l, Rect::of(e)))
             })
@@ -180,6 +182,20 @@ impl Check<'_> {
                     self.size
                 );
             }
+        }
+    }
+
+    /// The elements lie inside the window's width and are big enough to touch (they may
+    /// scroll below its bottom).
+    fn touchable(&self, label: &str) {
+        self.within_width(label);
+        for (l, r) in self.find(label) {
+            assert!(
+                r.r - r.x >= MIN_TOUCH && r.b - r.y >= MIN_TOUCH,
+                "{} at {:?}: {l:?} {r:?} is too small to touch",
+                self.screen,
+                self.size
+            );
         }
     }
 
@@ -251,20 +267,12 @@ fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
         ],
         false,
     );
-    menu.whole(
-        &[
-            "Menu",
-            "My orders",
-            "Easier reading",
-            "Log out",
-            "Today *",
-            "Tomorrow *",
-            "Monday *",
-        ],
-        true,
-    );
     let dish = api.get_dishes().row_data(0).unwrap();
-    menu.within_width(&dish.name);
+    if theme.get_portrait() {
+        check_day_menu(&menu, &dish.name);
+    } else {
+        check_week(&menu, &api);
+    }
 
     api.invoke_dish_tapped(dish.id.clone());
     settle();
@@ -283,6 +291,13 @@ fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
     api.invoke_dish_tapped(dish.id.clone());
     api.invoke_confirm_order();
     api.invoke_close_sheet();
+    if !theme.get_portrait() {
+        // Today's first dish ordered: highlighted, with its Cancel beside the count.
+        let ordered = check("week, ordered");
+        let label = format!("{} · Today 19 Nov", dish.name);
+        ordered.whole(&[&label, &format!("Cancel order {label}")], true);
+        ordered.whole(&["Today 19 Nov · Ordered · M1"], false);
+    }
     api.invoke_show(Screen::Orders);
     settle();
     let orders = check("my orders");
@@ -315,6 +330,55 @@ fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
     admin.whole(&["Kiosk administration", "Log out"], false);
     admin.whole(&["Log out"], true);
     admin.within_width("Kiosk id: demo");
+}
+
+/// Portrait: the day tabs and the dish rows.
+fn check_day_menu(menu: &Check, dish: &str) {
+    menu.whole(
+        &[
+            "Menu",
+            "My orders",
+            "Easier reading",
+            "Log out",
+            "Today *",
+            "Tomorrow *",
+            "Monday *",
+        ],
+        true,
+    );
+    menu.within_width(dish);
+}
+
+/// Landscape: the week's arrows and the three day columns that fit, each header whole, each
+/// dish big enough to touch; the same after a page further.
+fn check_week(menu: &Check, api: &Api) {
+    let bar = [
+        "Menu",
+        "My orders",
+        "Easier reading",
+        "Log out",
+        "Previous days",
+        "Next days",
+    ];
+    menu.whole(&bar, true);
+    let first = [
+        "Today 19 Nov · *",
+        "Tomorrow 20 Nov · *",
+        "Monday 23 Nov · *",
+    ];
+    menu.whole(&[&bar[..], &first[..]].concat(), false);
+    // The dishes in view (the testing backend lists no element scrolled out of sight).
+    for day in ["Today 19 Nov", "Tomorrow 20 Nov", "Monday 23 Nov"] {
+        menu.touchable(&format!("* · {day}"));
+    }
+    api.set_week_first(3);
+    let next = [
+        "Tuesday 24 Nov · *",
+        "Wednesday 25 Nov · *",
+        "Thursday 26 Nov · *",
+    ];
+    menu.whole(&[&bar[..], &next[..]].concat(), false);
+    api.set_week_first(0);
 }
 
 #[test]

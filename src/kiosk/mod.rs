@@ -6,8 +6,10 @@ pub mod export;
 mod peer_views;
 pub mod status;
 mod views;
+mod week;
 
 pub use views::*;
+pub use week::*;
 
 use crate::config::{Badge, Config, Role, Venue};
 use crate::domain::clock::{ClockDoubt, build_floor, judge_clock};

@@ -2,7 +2,8 @@
 //! open, an employee's orders with what they may still do, the kitchen's service.
 
 use super::{Kiosk, KioskError, Result};
-use crate::domain::{Article, DayList, Money, Order, OrderState, Window};
+use crate::config::Venue;
+use crate::domain::{Article, CachedMenuDay, DayList, Money, Order, OrderState, Window};
 use crate::peers::PeerHeard;
 use crate::store::{OrderFilter, OutboxStatus};
 use jiff::civil::Date;
@@ -159,50 +160,33 @@ impl Kiosk {
     pub fn menu_view(&self, venue_key: &str) -> Result<Vec<DayView>> {
         let venue = self.venue(venue_key)?;
         let today = self.today(venue);
-        let now = self.now();
         let days = self.config().kiosk.days_ahead.max(1) as i64;
-        let last = today.checked_add((days - 1).days()).unwrap_or(today);
-        let cached: BTreeMap<Date, _> = self
+        let dates = (0..days).map_while(|i| today.checked_add(i.days()).ok());
+        self.day_views(venue, dates)
+    }
+
+    /// Each of `dates` (ascending) of a venue as the employee sees it: its cached menu, its
+    /// deadlines and whether it can still be ordered. The menu and the week share it.
+    pub(super) fn day_views(
+        &self,
+        venue: &Venue,
+        dates: impl IntoIterator<Item = Date>,
+    ) -> Result<Vec<DayView>> {
+        let dates: Vec<Date> = dates.into_iter().collect();
+        let (Some(&first), Some(&last)) = (dates.first(), dates.last()) else {
+            return Ok(Vec::new());
+        };
+        let cached: BTreeMap<Date, CachedMenuDay> = self
             .store()
-            .menu_days(&venue.key, today, last)?
+            .menu_days(&venue.key, first, last)?
             .into_iter()
             .map(|c| (c.menu.day, c))
             .collect();
-        let mut out = Vec::with_capacity(days as usize);
-        for i in 0..days {
-            let Ok(day) = today.checked_add(i.days()) else {
-                break;
-            };
-            let deadlines = venue
-                .rules
-                .deadlines(day)
-                .map_err(|e| KioskError::Cutoff(e.to_string()))?;
-            let menu = cached.get(&day);
-            let dishes = menu.map(|c| c.menu.articles.clone()).unwrap_or_default();
-            let status = if dishes.is_empty() {
-                DayStatus::Closed(ClosedReason::NoMenu)
-            } else {
-                match deadlines.order_window(now) {
-                    Window::Open { seconds_left } => DayStatus::Open { seconds_left },
-                    Window::Closed => DayStatus::Closed(ClosedReason::CutoffPassed {
-                        at: deadlines.order_until,
-                    }),
-                }
-            };
-            out.push(DayView {
-                venue: venue.key.clone(),
-                day,
-                is_today: i == 0,
-                serving: Some(deadlines.serving),
-                order_until: Some(deadlines.order_until),
-                cancel_until: deadlines.cancel_until,
-                status,
-                dishes,
-                fetched_at: menu.map(|c| c.fetched_at),
-                source: menu.map(|c| c.source.clone()),
-            });
-        }
-        Ok(out)
+        let (today, now) = (self.today(venue), self.now());
+        dates
+            .into_iter()
+            .map(|day| day_view(venue, day, today, now, cached.get(&day)))
+            .collect()
     }
 
     /// The employee's orders from today on with whether each may still be cancelled.
@@ -304,6 +288,43 @@ impl Kiosk {
             placed_at: None,
         })
     }
+}
+
+/// One day of a venue at `now`: closed without a menu or past its order cutoff.
+fn day_view(
+    venue: &Venue,
+    day: Date,
+    today: Date,
+    now: Timestamp,
+    menu: Option<&CachedMenuDay>,
+) -> Result<DayView> {
+    let deadlines = venue
+        .rules
+        .deadlines(day)
+        .map_err(|e| KioskError::Cutoff(e.to_string()))?;
+    let dishes = menu.map(|c| c.menu.articles.clone()).unwrap_or_default();
+    let status = if dishes.is_empty() {
+        DayStatus::Closed(ClosedReason::NoMenu)
+    } else {
+        match deadlines.order_window(now) {
+            Window::Open { seconds_left } => DayStatus::Open { seconds_left },
+            Window::Closed => DayStatus::Closed(ClosedReason::CutoffPassed {
+                at: deadlines.order_until,
+            }),
+        }
+    };
+    Ok(DayView {
+        venue: venue.key.clone(),
+        day,
+        is_today: day == today,
+        serving: Some(deadlines.serving),
+        order_until: Some(deadlines.order_until),
+        cancel_until: deadlines.cancel_until,
+        status,
+        dishes,
+        fetched_at: menu.map(|c| c.fetched_at),
+        source: menu.map(|c| c.source.clone()),
+    })
 }
 
 /// The rows of a vendor's list that are not shown already: the kiosk's own orders and its

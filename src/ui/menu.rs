@@ -1,9 +1,13 @@
-//! The screens of the person badged in: the menu (day tabs and dishes) and their orders, with
-//! the sheets that go with them (confirm an order, order twice, the order's progress, cancel).
+//! The screens of the person badged in: the menu (day tabs and dishes in portrait, the week at
+//! a glance in landscape) and their orders, with the sheets that go with them (confirm an
+//! order, order twice, the order's progress, cancel). Both menus order and cancel through the
+//! same sheets.
 
 use super::context::{Ctx, callback, callback0};
 use super::generated::{Api, AppWindow, DayState, DayTab, Dish, OrderRow, Problem, Screen, Sheet};
 use super::models::{self, set_rows};
+use super::week::{Moment, Week};
+use crate::domain::Article;
 use crate::kiosk::DayView;
 use jiff::civil::Date;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
@@ -15,6 +19,8 @@ pub(super) struct Menu {
     days: Rc<VecModel<DayTab>>,
     dishes: Rc<VecModel<Dish>>,
     orders: Rc<VecModel<OrderRow>>,
+    /// The week at a glance (landscape).
+    week: Week,
     /// What the person already ordered for the day (the order-twice sheet).
     existing: Rc<VecModel<SharedString>>,
     st: RefCell<State>,
@@ -39,6 +45,7 @@ impl Menu {
             days: Rc::new(VecModel::default()),
             dishes: Rc::new(VecModel::default()),
             orders: Rc::new(VecModel::default()),
+            week: Week::new(),
             existing: Rc::new(VecModel::default()),
             st: RefCell::new(State::default()),
         });
@@ -46,6 +53,7 @@ impl Menu {
         api.set_days(ModelRc::from(menu.days.clone()));
         api.set_dishes(ModelRc::from(menu.dishes.clone()));
         api.set_orders(ModelRc::from(menu.orders.clone()));
+        api.set_week(menu.week.model());
         api.set_sheet_existing(ModelRc::from(menu.existing.clone()));
         let active = |f: fn(&Menu)| callback0(&menu, move |m: &Menu| m.touched(f));
         api.on_show(callback(&menu, |m, s: Screen| {
@@ -64,6 +72,16 @@ impl Menu {
             m.ctx.activity();
             m.cancel_tapped(&id);
         }));
+        let week_dish = callback(&menu, |m, (day, id): (i32, SharedString)| {
+            m.ctx.activity();
+            m.week_dish_tapped(day.max(0) as usize, &id);
+        });
+        api.on_week_dish_tapped(move |day, id| week_dish((day, id)));
+        let week_cancel = callback(&menu, |m, (day, id): (i32, SharedString)| {
+            m.ctx.activity();
+            m.week_cancel_tapped(day.max(0) as usize, &id);
+        });
+        api.on_week_cancel_tapped(move |day, id| week_cancel((day, id)));
         api.on_order_anyway(active(Menu::order_anyway));
         api.on_confirm_order(active(Menu::confirm_order));
         api.on_confirm_cancel(active(Menu::confirm_cancel));
@@ -77,8 +95,7 @@ impl Menu {
 
     /// A person just badged in: the menu from today, or from the first day still open.
     pub fn start(&self) {
-        self.reload_menu();
-        self.reload_orders();
+        self.reload();
         let first_open = self
             .days
             .iter()
@@ -86,6 +103,7 @@ impl Menu {
             .unwrap_or(0);
         self.select_day(first_open);
         self.ctx.with_api(|api| {
+            api.set_week_first(0);
             api.set_sheet(Sheet::None);
             api.set_screen(Screen::Menu);
         });
@@ -98,8 +116,10 @@ impl Menu {
         self.dishes.set_vec(Vec::new());
         self.orders.set_vec(Vec::new());
         self.existing.set_vec(Vec::new());
+        self.week.clear();
         self.ctx.with_api(|api| {
             api.set_selected_day(0);
+            api.set_week_first(0);
             api.set_sheet_dish(Dish::default());
             api.set_sheet_day(DayTab::default());
             api.set_sheet_order(OrderRow::default());
@@ -160,13 +180,8 @@ impl Menu {
         );
     }
 
+    /// A dish of the selected day.
     fn dish_tapped(&self, id: &str) {
-        let Some(badge) = self.ctx.session() else {
-            return;
-        };
-        let Some(venue) = self.ctx.venue() else {
-            return;
-        };
         let (day, article, tab) = {
             let st = self.st.borrow();
             let Some(view) = st.menu.get(st.selected) else {
@@ -177,6 +192,34 @@ impl Menu {
             };
             let tab = self.days.row_data(st.selected).unwrap_or_default();
             (view.day, article, tab)
+        };
+        self.offer_order(day, article, tab);
+    }
+
+    /// A dish of the week: the same sheets as a dish of the day menu.
+    fn week_dish_tapped(&self, index: usize, id: &str) {
+        if let Some((day, article, tab)) = self.week.dish(index, id) {
+            self.offer_order(day, article, tab);
+        }
+    }
+
+    /// "Cancel" on a dish of the week: the newest of its orders that day goes to the cancel
+    /// sheet (a dish ordered twice is cancelled one at a time).
+    fn week_cancel_tapped(&self, index: usize, id: &str) {
+        match self.week.newest_cancellable(index, id) {
+            Some(order) => self.cancel_tapped(&order),
+            None => self.ctx.show_problem(Problem::NotCancellable),
+        }
+    }
+
+    /// The order sheets for a dish of `day`: "ordered already?" first when the person has a
+    /// live order that day, then the confirm sheet. Refused here if the day or dish closed.
+    fn offer_order(&self, day: Date, article: Article, tab: DayTab) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let Some(venue) = self.ctx.venue() else {
+            return;
         };
         if tab.state != DayState::Open {
             self.ctx.show_problem(Problem::OrderClosed);
@@ -241,8 +284,7 @@ impl Menu {
         match placed {
             Ok(order) => {
                 self.st.borrow_mut().sheet_order = Some(order.id.clone());
-                self.reload_orders();
-                self.reload_menu();
+                self.reload();
                 self.refresh_sheet_order();
                 self.ctx.with_api(|api| api.set_sheet(Sheet::OrderPlaced));
             }
@@ -301,8 +343,26 @@ impl Menu {
         }
     }
 
-    /// Re-reads the coming days, keeping the selected one.
+    /// Re-reads everything of the person: the menu, their orders, the week.
+    fn reload(&self) {
+        self.read_menu();
+        self.read_orders();
+        self.read_week();
+    }
+
+    /// Re-reads the coming days (keeping the selected one) and the week.
     pub fn reload_menu(&self) {
+        self.read_menu();
+        self.read_week();
+    }
+
+    /// Re-reads the person's orders and the week (which shows them).
+    pub fn reload_orders(&self) {
+        self.read_orders();
+        self.read_week();
+    }
+
+    fn read_menu(&self) {
         if !self.ctx.signed_in() {
             return;
         }
@@ -331,7 +391,7 @@ impl Menu {
         self.show_dishes(&dishes);
     }
 
-    pub fn reload_orders(&self) {
+    fn read_orders(&self) {
         let Some(badge) = self.ctx.session() else {
             return;
         };
@@ -377,21 +437,54 @@ impl Menu {
         }
     }
 
-    /// Recomputes the day tabs' countdowns from the deadlines (no store read).
+    /// The week as it is now, for the badge of the session.
+    fn read_week(&self) {
+        let (Some(badge), Some(venue)) = (self.ctx.session(), self.ctx.venue()) else {
+            return;
+        };
+        let week = self.ctx.kiosk.borrow().week_view(&venue.key, &badge.number);
+        match week {
+            Ok(week) => self.at_now(|at| self.week.show(week, at)),
+            Err(e) => log::error!(
+                "reading the week of badge {}: {e}",
+                crate::domain::masked_badge(&badge.number)
+            ),
+        }
+    }
+
+    /// Recomputes the day tabs' and the week's countdowns from the deadlines (no store read;
+    /// the week is read again when an order or cancel cutoff passed).
     pub fn tick_countdowns(&self) {
+        let mut cutoff_passed = false;
+        self.at_now(|at| {
+            let tabs: Vec<DayTab> = self
+                .st
+                .borrow()
+                .menu
+                .iter()
+                .map(|v| models::day_tab(v, at.today, at.now, &at.venue.rules))
+                .collect();
+            set_rows(&self.days, tabs);
+            cutoff_passed = self.week.tick(at);
+        });
+        if cutoff_passed {
+            self.read_week();
+        }
+    }
+
+    /// Runs `f` with the venue's today and now and the language.
+    fn at_now(&self, f: impl FnOnce(&Moment)) {
         let Some(venue) = self.ctx.venue() else {
             return;
         };
         let kiosk = self.ctx.kiosk.borrow();
-        let (now, today) = (kiosk.now(), kiosk.today(&venue));
+        let (today, now) = (kiosk.today(&venue), kiosk.now());
         drop(kiosk);
-        let tabs: Vec<DayTab> = self
-            .st
-            .borrow()
-            .menu
-            .iter()
-            .map(|v| models::day_tab(v, today, now, &venue.rules))
-            .collect();
-        set_rows(&self.days, tabs);
+        f(&Moment {
+            venue: &venue,
+            today,
+            now,
+            lang: self.ctx.language.get(),
+        });
     }
 }

@@ -8,7 +8,7 @@
 //!   headless.
 //! - One controller per screen, each with a `setup(&window, …)` that hands its global its
 //!   models and takes its callbacks: `idle` (idle screen and top bar), `menu` (menu and
-//!   orders, `Api`), `kitchen` (`KitchenApi`), `admin` (`AdminApi`). They share `context`
+//!   orders, `Api`; it owns `week`, the week at a glance, which orders through its sheets), `kitchen` (`KitchenApi`), `admin` (`AdminApi`). They share `context`
 //!   (window, kiosk, language, who is badged in) and [`models`] (kiosk views → UI rows), and
 //!   never use each other or the bridge.
 //! - [`OutOfServiceUi`] (`out_of_service`): the window's out-of-service mode while the kiosk
@@ -33,6 +33,7 @@ pub mod models;
 mod out_of_service;
 mod reading;
 mod screenshot;
+mod week;
 mod window_mode;
 
 pub use bridge::{KioskUi, LOGOUT_WARNING_SECONDS};

@@ -5,10 +5,12 @@
 //! on a thread of its own with a tiny platform behind a `MinimalSoftwareWindow`. That keeps it
 //! apart from the real window (and from the headless test backend in other test threads).
 
+mod choices;
 mod peers;
+mod week;
 
 use super::bridge::KioskUi;
-use super::generated::{AdminApi, Api, Screen, Sheet};
+use super::generated::{AdminApi, Api, Screen};
 use super::out_of_service::{OutOfServiceInfo, OutOfServiceUi};
 use crate::config::{Config, Language};
 use crate::domain::{
@@ -432,81 +434,44 @@ impl Scenario {
         self.out_of_service(dir, out)?;
         self.with_peers(dir, out)?;
         self.dimmed(dir, out)?;
+        self.week(dir, out)?;
         self.reading(dir, out)?;
         self.venues(dir, out)
-    }
-
-    /// A kiosk with two venues: the idle screen with each one's today, then the venue sheet
-    /// in a session.
-    fn venues(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let work = self.config.kiosk.data_dir.join("venues");
-        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-        let mut config = shot_config(&work, self.lang);
-        let mut bistro = config.venues.first().ok_or("no venue")?.clone();
-        bistro.key = "bistro".into();
-        bistro.name = "Bistro am Park".into();
-        config.venues.push(bistro);
-        let mut s =
-            Scenario::with_config(self.lang, &work, &self.window, config, self.sizes.clone())?;
-        let today = date(2026, 11, 19);
-        let days: Vec<_> = (0..7)
-            .map(|i| {
-                // Another kitchen: the demo's dishes of the same weekday a week later.
-                let shifted = today.checked_add((i + 7).days()).expect("date in range");
-                let mut d = demo_menu_day("bistro", shifted);
-                d.day = today.checked_add(i.days()).expect("date in range");
-                d
-            })
-            .collect();
-        s.worker
-            .put_menu_days(&days, shot_now(), "demo")
-            .map_err(|e| e.to_string())?;
-        s.listeners.notify(Change::Menus);
-        s.ui.pump();
-        s.shot_no = self.shot_no;
-        s.shoot("idle-venues", dir, out)?;
-        s.ui.badge("1001");
-        s.api().set_sheet(Sheet::Venue);
-        s.shoot("venue-sheet", dir, out)?;
-        self.shot_no = s.shot_no;
-        Ok(())
-    }
-
-    /// Easier reading: the sheet with its switches, then the menu in large text and high
-    /// contrast (the worst case for the layout: every text a quarter larger). A kiosk of its
-    /// own, like `dimmed`.
-    fn reading(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let work = self.config.kiosk.data_dir.join("reading");
-        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-        let mut s = Scenario::new(self.lang, &work, &self.window, self.sizes.clone())?;
-        s.shot_no = self.shot_no;
-        s.ui.badge("1001");
-        s.api().set_sheet(Sheet::Reading);
-        s.shoot("reading", dir, out)?;
-        s.api().invoke_set_reading(true, true);
-        s.api().invoke_close_sheet();
-        s.shoot("menu-large-contrast", dir, out)?;
-        self.shot_no = s.shot_no;
-        Ok(())
     }
 
     /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
     /// A kiosk of its own, like `with_peers`, so the quiet period starts at its first tick.
     fn dimmed(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let work = self.config.kiosk.data_dir.join("dimmed");
+        let blank_after = Duration::from_secs(60);
+        let configure = |c: &mut Config| c.screen.blanking.blank_after = blank_after;
+        self.on_own_kiosk("dimmed", configure, |s| {
+            let dim_for = s.config.screen.blanking.dim_for;
+            for _ in 0..(blank_after - dim_for).as_secs() {
+                s.ui.tick();
+            }
+            s.shoot("dimmed", dir, out)
+        })
+    }
+
+    /// Runs `shots` on a kiosk of its own (a fresh store in a directory `name`, the shots'
+    /// config as `configure` leaves it), on the renderer's window from here on; the shots go
+    /// on with the numbering.
+    fn on_own_kiosk(
+        &mut self,
+        name: &str,
+        configure: impl FnOnce(&mut Config),
+        shots: impl FnOnce(&mut Scenario) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let work = self.config.kiosk.data_dir.join(name);
         std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
         let mut config = shot_config(&work, self.lang);
-        config.screen.blanking.blank_after = Duration::from_secs(60);
-        let dim_for = config.screen.blanking.dim_for;
+        configure(&mut config);
         let sizes = self.sizes.clone();
         let mut s = Scenario::with_config(self.lang, &work, &self.window, config, sizes)?;
         s.shot_no = self.shot_no;
-        for _ in 0..(60 - dim_for.as_secs()) {
-            s.ui.tick();
-        }
-        s.shoot("dimmed", dir, out)?;
+        let result = shots(&mut s);
         self.shot_no = s.shot_no;
-        Ok(())
+        result
     }
 
     /// The admin screen after a corrupt file was replaced, with a clock that once read a
@@ -624,10 +589,21 @@ impl Scenario {
         day: jiff::civil::Date,
         row: usize,
     ) -> Result<String, String> {
+        self.insert_order_as(badge, day, row, "")
+    }
+
+    /// [`Scenario::insert_order`], `tag` telling two orders of the same dish apart.
+    fn insert_order_as(
+        &mut self,
+        badge: &str,
+        day: jiff::civil::Date,
+        row: usize,
+        tag: &str,
+    ) -> Result<String, String> {
         let (venue, article, serving) = self.dish_of(day, row)?;
         let now = self.clock.now();
         let order = Order::new_queued(
-            format!("shot-{badge}-{day}-{row}"),
+            format!("shot-{badge}-{day}-{row}{tag}"),
             &venue,
             badge,
             day,

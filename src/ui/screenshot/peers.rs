@@ -2,8 +2,8 @@
 //! kitchen with their orders and the employee's order placed elsewhere.
 
 use super::super::generated::Screen;
-use super::{Scenario, shot_config};
-use crate::config::{PeerSettings, Secret};
+use super::Scenario;
+use crate::config::{Config, PeerSettings, Secret};
 use crate::domain::Clock;
 use crate::peers::wire::{FeedLine, FeedOrder, badge_key};
 use crate::store::{PeerPage, PeerRow};
@@ -23,20 +23,14 @@ impl Scenario {
     /// own; Anna sees the order she placed at the door kiosk, read-only. A kiosk of its own
     /// (its config names the peers), on the renderer's window from here on.
     pub(super) fn with_peers(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let work = self.config.kiosk.data_dir.join("peers");
-        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-        let mut config = shot_config(&work, self.lang);
-        config.peers = Some(PeerSettings {
-            listen: None,
-            from: vec![DOOR.to_string(), TERRACE.to_string()],
-            token: Secret::new(SHOT_TOKEN),
-        });
-        let sizes = self.sizes.clone();
-        let mut s = Scenario::with_config(self.lang, &work, &self.window, config, sizes)?;
-        s.shot_no = self.shot_no;
-        let result = s.peer_shots(dir, out);
-        self.shot_no = s.shot_no;
-        result
+        let configure = |config: &mut Config| {
+            config.peers = Some(PeerSettings {
+                listen: None,
+                from: vec![DOOR.to_string(), TERRACE.to_string()],
+                token: Secret::new(SHOT_TOKEN),
+            });
+        };
+        self.on_own_kiosk("peers", configure, |s| s.peer_shots(dir, out))
     }
 
     fn peer_shots(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {

@@ -1,0 +1,66 @@
+//! The screenshots of what a person chooses for their session: easier reading (the sheet, then
+//! the menu in large text and high contrast: every text a quarter larger, the tightest the
+//! layout gets) and, on a kiosk with two venues, each venue's today on the idle screen and the
+//! venue sheet.
+
+use super::super::generated::Sheet;
+use super::{Scenario, shot_now};
+use crate::sync::Change;
+use crate::vendors::demo::demo_menu_day;
+use jiff::ToSpan;
+use jiff::civil::date;
+use std::path::{Path, PathBuf};
+
+impl Scenario {
+    pub(super) fn reading(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        self.on_own_kiosk(
+            "reading",
+            |_| {},
+            |s| {
+                s.ui.badge("1001");
+                s.api().set_sheet(Sheet::Reading);
+                s.shoot("reading", dir, out)?;
+                s.api().invoke_set_reading(true, true);
+                s.api().invoke_close_sheet();
+                s.shoot("menu-large-contrast", dir, out)
+            },
+        )
+    }
+
+    pub(super) fn venues(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let mut added = Ok(());
+        self.on_own_kiosk(
+            "venues",
+            |config| match config.venues.first().cloned() {
+                Some(mut bistro) => {
+                    bistro.key = "bistro".into();
+                    bistro.name = "Bistro am Park".into();
+                    config.venues.push(bistro);
+                }
+                None => added = Err("the demo config has no venue".to_string()),
+            },
+            |s| {
+                let today = date(2026, 11, 19);
+                // Another kitchen: the demo's dishes of the same weekday a week later.
+                let days: Vec<_> = (0..7)
+                    .map(|i| {
+                        let shifted = today.checked_add((i + 7).days()).expect("date in range");
+                        let mut d = demo_menu_day("bistro", shifted);
+                        d.day = today.checked_add(i.days()).expect("date in range");
+                        d
+                    })
+                    .collect();
+                s.worker
+                    .put_menu_days(&days, shot_now(), "demo")
+                    .map_err(|e| e.to_string())?;
+                s.listeners.notify(Change::Menus);
+                s.ui.pump();
+                s.shoot("idle-venues", dir, out)?;
+                s.ui.badge("1001");
+                s.api().set_sheet(Sheet::Venue);
+                s.shoot("venue-sheet", dir, out)
+            },
+        )?;
+        added
+    }
+}
