@@ -6,6 +6,7 @@ pub mod clock;
 pub mod cutoff;
 pub mod listed;
 pub mod menu;
+pub mod menu_text;
 pub mod money;
 pub mod order;
 
