@@ -4,6 +4,7 @@ pub mod badge;
 pub mod blanking;
 pub mod clock;
 pub mod cutoff;
+pub mod history;
 pub mod listed;
 pub mod menu;
 pub mod menu_text;
