@@ -10,10 +10,8 @@ use canteen_kiosk::domain::{ManualClock, Money, Order, OrderLine, OrderState, Pe
 use canteen_kiosk::metrics::Metrics;
 use canteen_kiosk::store::{BadgePrefs, DishWatch, OutboxChange, OutboxKind, OutboxStatus, Store};
 use canteen_kiosk::sync::Engine;
-use canteen_kiosk::vendors::{Vendor, demo::DemoVendor};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use support::kiosk::{KioskDir, day_after, stderr};
@@ -240,16 +238,7 @@ fn rig(fill: impl FnOnce(&mut Store)) -> Rig {
     fill(&mut store);
     let clock = ManualClock::new(ts(NOW));
     clock.set_os_synced(Some(true));
-    let vendors: HashMap<String, Box<dyn Vendor>> = config
-        .venues
-        .iter()
-        .map(|v| {
-            (
-                v.key.clone(),
-                Box::new(DemoVendor::new(v)) as Box<dyn Vendor>,
-            )
-        })
-        .collect();
+    let vendors = support::demo_vendors(&config);
     let metrics = Arc::new(Metrics::new());
     let engine = Engine::new(config, store, Arc::new(clock.clone()), vendors)
         .with_clock_floor(ts("2026-11-01T00:00:00Z"))

@@ -71,7 +71,7 @@ impl Idle {
         let Some(venue) = self.ctx.venue() else {
             return;
         };
-        let views = self.ctx.kiosk.borrow().menu_view(&venue.key);
+        let views = self.ctx.kiosk.borrow().menu_view_upto(&venue.key, 1);
         let today = match views {
             Ok(v) => v.into_iter().next(),
             Err(e) => {

@@ -13,6 +13,10 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use slint::{Model, VecModel};
 
+/// The day menu's tabs: a working week at most, which is what fits one row at 800×480. The
+/// kiosk fetches further ahead (`[kiosk] days_ahead`) for the views of both weeks.
+pub const DAY_TABS: u32 = 5;
+
 /// Puts `rows` into `model`, touching only the rows that changed: an unchanged list costs the
 /// renderer nothing, and a changed row redraws alone.
 pub fn set_rows<T: Clone + PartialEq + 'static>(model: &VecModel<T>, rows: Vec<T>) {
