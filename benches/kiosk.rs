@@ -7,6 +7,7 @@ mod support;
 use canteen_kiosk::bench_data;
 use canteen_kiosk::domain::{Clock, ManualClock};
 use canteen_kiosk::kiosk::Kiosk;
+use canteen_kiosk::ui::models;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use std::hint::black_box;
@@ -50,7 +51,7 @@ fn badge_to_menu(c: &mut Criterion) {
         b.iter(|| black_box(bench_data::badge_to_menu(&kiosk, "1001").unwrap()))
     });
     g.bench_function("menu_view (5 days, large store)", |b| {
-        b.iter(|| black_box(kiosk.menu_view("demo").unwrap()))
+        b.iter(|| black_box(kiosk.menu_view_upto("demo", models::DAY_TABS).unwrap()))
     });
     g.bench_function("my_order_views (large store)", |b| {
         b.iter(|| black_box(kiosk.my_order_views("1001").unwrap()))

@@ -403,7 +403,7 @@ pub fn badge_to_menu(
     let lang = config.kiosk.language;
     let today = kiosk.today(venue);
     let now = kiosk.now();
-    let days = kiosk.menu_view(&venue.key)?;
+    let days = kiosk.menu_view_upto(&venue.key, models::DAY_TABS)?;
     let tabs: Vec<_> = days
         .iter()
         .map(|d| models::day_tab(d, today, now, &venue.rules))

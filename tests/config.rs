@@ -109,7 +109,7 @@ fn the_minimal_config_loads_with_defaults() {
     assert_eq!(c.kiosk.language.code(), "de");
     assert_eq!(c.kiosk.data_dir, PathBuf::from("/var/lib/canteen-kiosk"));
     assert_eq!(c.kiosk.idle_logout.as_secs(), 60);
-    assert_eq!(c.kiosk.days_ahead, 5);
+    assert_eq!(c.kiosk.days_ahead, 14, "this week and next");
     assert_eq!(c.kiosk.menu_refresh.as_secs(), 1800);
     assert_eq!(c.kiosk.retention_days, 90);
     assert_eq!(c.http.connect_timeout.as_secs(), 5);

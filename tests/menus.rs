@@ -113,7 +113,7 @@ fn the_first_order_on_a_fresh_store_finds_the_menu_files_dish() {
 }
 
 /// A fresh demo store has no menu until the vendor is asked: `menu` says so and how to fetch
-/// one, instead of listing five empty closed days.
+/// one, instead of listing the coming days as empty and closed.
 #[test]
 fn a_store_without_a_cached_menu_says_so_and_how_to_fetch_one() {
     let home = temp_dir("menus-demo");
@@ -299,4 +299,43 @@ fn a_parked_order_is_shown_as_parked_with_the_url_called() {
     assert!(text.contains("parked"), "{text}");
     assert!(!text.contains("queued"), "{text}");
     assert!(fake.order_ids().is_empty(), "nothing reached the hub");
+}
+
+/// By default the kiosk fetches this week's and next week's menus, whatever the day: on a
+/// Monday morning the demo's menus reach next week's Friday (the week view shows both weeks),
+/// while the day menu's tabs stay a working week.
+#[test]
+fn the_default_fetches_this_week_and_next() {
+    use canteen_kiosk::domain::{Clock, ManualClock};
+    use canteen_kiosk::kiosk::Kiosk;
+    use canteen_kiosk::store::Store;
+    use canteen_kiosk::sync::Engine;
+    use std::sync::Arc;
+    let dir = temp_dir("menus-two-weeks");
+    let mut config = canteen_kiosk::config::demo(dir.clone());
+    config.kiosk.days_ahead = canteen_kiosk::config::DEFAULT_DAYS_AHEAD;
+    let config = Arc::new(config);
+    let path = dir.join("kiosk.sqlite3");
+    let (store, _) = Store::open(&path).unwrap();
+    // Monday 2026-11-16, 08:00 in Vienna.
+    let clock = ManualClock::new("2026-11-16T07:00:00Z".parse().unwrap());
+    clock.set_os_synced(Some(true));
+    let vendors = demo_vendors(&config);
+    let floor = "2026-11-01T00:00:00Z".parse().unwrap();
+    let shared: Arc<dyn Clock> = Arc::new(clock.clone());
+    let mut engine =
+        Engine::new(config.clone(), store, shared.clone(), vendors).with_clock_floor(floor);
+    assert_eq!(engine.step().menus_refreshed, 1);
+    let kiosk = Kiosk::new(config, Store::connect(&path).unwrap(), shared).with_clock_floor(floor);
+    let days = kiosk.menu_view("demo").unwrap();
+    assert_eq!(days.len(), 14);
+    let next_friday = days
+        .iter()
+        .find(|d| d.day.to_string() == "2026-11-27")
+        .unwrap();
+    assert!(
+        !next_friday.dishes.is_empty(),
+        "next week's Friday is there"
+    );
+    assert_eq!(kiosk.menu_view_upto("demo", 5).unwrap().len(), 5);
 }

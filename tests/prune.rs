@@ -8,12 +8,10 @@ mod support;
 use canteen_kiosk::config::{self, Config};
 use canteen_kiosk::domain::{ManualClock, Money, Order, OrderLine, OrderState, Percent};
 use canteen_kiosk::metrics::Metrics;
-use canteen_kiosk::store::{OutboxChange, OutboxKind, OutboxStatus, Store};
+use canteen_kiosk::store::{BadgePrefs, DishWatch, OutboxChange, OutboxKind, OutboxStatus, Store};
 use canteen_kiosk::sync::Engine;
-use canteen_kiosk::vendors::{Vendor, demo::DemoVendor};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use support::kiosk::{KioskDir, day_after, stderr};
@@ -240,16 +238,7 @@ fn rig(fill: impl FnOnce(&mut Store)) -> Rig {
     fill(&mut store);
     let clock = ManualClock::new(ts(NOW));
     clock.set_os_synced(Some(true));
-    let vendors: HashMap<String, Box<dyn Vendor>> = config
-        .venues
-        .iter()
-        .map(|v| {
-            (
-                v.key.clone(),
-                Box::new(DemoVendor::new(v)) as Box<dyn Vendor>,
-            )
-        })
-        .collect();
+    let vendors = support::demo_vendors(&config);
     let metrics = Arc::new(Metrics::new());
     let engine = Engine::new(config, store, Arc::new(clock.clone()), vendors)
         .with_clock_floor(ts("2026-11-01T00:00:00Z"))
@@ -331,6 +320,41 @@ fn the_worker_prunes_by_the_venues_day_and_counts_it() {
         assert!(gone_entirely(&r.path, id), "{id} is pruned the next day");
     }
     assert!(exists(&r.path, "recent-done"));
+}
+
+/// The daily run forgets what employees asked the kiosk to remember once it is of no use: a
+/// watch whose cutoff passed, the preferences and watches of a badge no longer in the config.
+#[test]
+fn the_daily_run_forgets_ended_watches_and_badges_off_the_roster() {
+    let watch = |badge: &str, on: &str, until: &str| DishWatch {
+        badge: badge.into(),
+        venue: "demo".into(),
+        day: day(on),
+        dish: "D101".into(),
+        until: ts(until),
+    };
+    let ended = watch("1001", "2026-12-01", "2026-12-01T10:00:00Z");
+    let coming = watch("1001", "2026-12-03", "2026-12-03T10:00:00Z");
+    let left = watch("4242", "2026-12-03", "2026-12-03T10:00:00Z");
+    let mut r = rig(|store| {
+        for w in [&ended, &coming, &left] {
+            store.watch_dish(w).unwrap();
+        }
+        for badge in ["1001", "4242"] {
+            store
+                .save_badge_prefs(badge, &BadgePrefs::default(), ts(NOW))
+                .unwrap();
+        }
+    });
+    r.prune_all();
+    let store = r.engine.store();
+    assert_eq!(store.dish_watches("1001").unwrap(), [coming]);
+    assert!(store.badge_prefs("1001").unwrap().is_some());
+    assert!(
+        store.dish_watches("4242").unwrap().is_empty(),
+        "4242 is not in the config"
+    );
+    assert!(store.badge_prefs("4242").unwrap().is_none());
 }
 
 #[test]

@@ -4,11 +4,12 @@ use canteen_kiosk::domain::{
     ListedLine, ListedOrder, Money, Order, OrderEvent, OrderLine, OrderState, Percent,
 };
 use canteen_kiosk::store::{
-    FILE_NAME, OpenReport, OrderFilter, OutboxChange, OutboxKind, OutboxStatus, PeerPage, PeerRow,
-    Store, schema,
+    BadgePrefs, DishWatch, FILE_NAME, OpenReport, OrderFilter, OutboxChange, OutboxKind,
+    OutboxStatus, PeerPage, PeerRow, Store, schema,
 };
 use canteen_kiosk::vendors::demo::demo_menu_day;
 use jiff::Timestamp;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use tempfile::TempDir;
@@ -121,6 +122,16 @@ fn an_old_file_is_upgraded_and_keeps_its_rows(version: u32) {
         let waiting = store.webhook_events_to_apply(10).unwrap();
         assert_eq!(waiting.len(), 1, "the event not applied yet");
         assert_eq!(store.poll_times("list").unwrap().len(), 1);
+    }
+    if version >= 6 {
+        let day = "2026-11-23".parse().unwrap();
+        let heard = store.peer_orders_of_day("demo", day).unwrap();
+        assert_eq!(heard.len(), 1, "the peer's order");
+        assert_eq!(heard[0].badge_key, "k-anna");
+        let status = store.peer_status("http://door-2:8470").unwrap().unwrap();
+        assert_eq!(status.cursor, 3);
+        // Out of the way of the peer the newer tables' check below adds.
+        assert_eq!(store.forget_peers_except(&[]).unwrap(), 1);
     }
     every_table_takes_new_rows(&mut store);
 }
@@ -249,6 +260,21 @@ fn every_table_takes_new_rows(store: &mut Store) {
         .unwrap();
     assert_eq!(store.poll_times("status").unwrap()["o-sent"], at);
     a_peer_page_is_kept(store, at);
+    prefs_and_watches_are_kept(store, at);
+}
+
+/// Version 7 on: a badge's preferences and watched dishes.
+fn prefs_and_watches_are_kept(store: &mut Store, at: Timestamp) {
+    let prefs = BadgePrefs {
+        venue: Some("demo".into()),
+        large_text: true,
+        high_contrast: true,
+    };
+    store.save_badge_prefs("1001", &prefs, at).unwrap();
+    assert_eq!(store.badge_prefs("1001").unwrap(), Some(prefs));
+    let w = watch("1001", "M2", "2026-11-23T10:00:00Z");
+    store.watch_dish(&w).unwrap();
+    assert_eq!(store.dish_watches("1001").unwrap(), [w]);
 }
 
 /// The cache of a peer's feed takes a page and gives its rows back by day and by badge key.
@@ -317,6 +343,11 @@ fn a_file_of_schema_version_5_is_upgraded_and_keeps_its_rows() {
     an_old_file_is_upgraded_and_keeps_its_rows(5);
 }
 
+#[test]
+fn a_file_of_schema_version_6_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(6);
+}
+
 /// A new migration step makes the version before it old: it needs a fixture and a test.
 #[test]
 fn every_old_schema_version_has_a_fixture() {
@@ -328,7 +359,7 @@ fn every_old_schema_version_has_a_fixture() {
     }
     assert_eq!(
         schema::CURRENT_VERSION,
-        6,
+        7,
         "add the test of the new fixture above"
     );
 }
@@ -747,4 +778,128 @@ fn poll_times_are_kept_and_forgotten() {
     assert_eq!(status["o2"], at);
     assert_eq!(other.poll_times("list").unwrap()["demo"], at);
     assert!(other.poll_times("bulk").unwrap().is_empty());
+}
+
+/// A watch of badge `badge` on dish `dish` of the demo venue's 2026-11-23, ending `until`.
+fn watch(badge: &str, dish: &str, until: &str) -> DishWatch {
+    DishWatch {
+        badge: badge.into(),
+        venue: "demo".into(),
+        day: "2026-11-23".parse().unwrap(),
+        dish: dish.into(),
+        until: ts(until),
+    }
+}
+
+#[test]
+fn preferences_are_kept_per_badge_and_replaced_whole() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    assert_eq!(store.badge_prefs("1001").unwrap(), None);
+    let anna = BadgePrefs {
+        venue: Some("demo".into()),
+        large_text: true,
+        high_contrast: false,
+    };
+    let ben = BadgePrefs {
+        venue: None,
+        large_text: false,
+        high_contrast: true,
+    };
+    store
+        .save_badge_prefs("1001", &anna, ts("2026-11-22T08:00:00Z"))
+        .unwrap();
+    store
+        .save_badge_prefs("1002", &ben, ts("2026-11-22T08:01:00Z"))
+        .unwrap();
+    assert_eq!(store.badge_prefs("1001").unwrap(), Some(anna.clone()));
+    assert_eq!(store.badge_prefs("1002").unwrap(), Some(ben));
+    let plain = BadgePrefs::default();
+    store
+        .save_badge_prefs("1001", &plain, ts("2026-11-22T09:00:00Z"))
+        .unwrap();
+    assert_eq!(store.badge_prefs("1001").unwrap(), Some(plain));
+    // Kept across a restart: it is in the file.
+    drop(store);
+    let (store, _) = Store::open(&path).unwrap();
+    assert!(store.badge_prefs("1002").unwrap().unwrap().high_contrast);
+}
+
+#[test]
+fn watches_start_renew_and_end_per_badge() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    let anna = watch("1001", "M2", "2026-11-23T10:00:00Z");
+    store.watch_dish(&anna).unwrap();
+    store
+        .watch_dish(&watch("1002", "M2", "2026-11-23T10:00:00Z"))
+        .unwrap();
+    // Watching again renews (a changed cutoff), never doubles.
+    let later = watch("1001", "M2", "2026-11-23T10:30:00Z");
+    store.watch_dish(&later).unwrap();
+    assert_eq!(
+        store.dish_watches("1001").unwrap(),
+        std::slice::from_ref(&later)
+    );
+    assert!(store.unwatch_dish("1001", "demo", later.day, "M2").unwrap());
+    assert!(!store.unwatch_dish("1001", "demo", later.day, "M2").unwrap());
+    assert!(store.dish_watches("1001").unwrap().is_empty());
+    assert_eq!(
+        store.dish_watches("1002").unwrap().len(),
+        1,
+        "the other badge's stays"
+    );
+}
+
+/// Ordering the dish ends the watch in the order's own transaction; other watches stay.
+#[test]
+fn ordering_a_watched_dish_ends_its_watch() {
+    let (_dir, path) = temp_db();
+    let (mut store, _) = Store::open(&path).unwrap();
+    let mine = watch("1001", "182378", "2026-11-23T10:00:00Z");
+    let other_dish = watch("1001", "M9", "2026-11-23T10:00:00Z");
+    let other_badge = watch("1002", "182378", "2026-11-23T10:00:00Z");
+    for w in [&mine, &other_dish, &other_badge] {
+        store.watch_dish(w).unwrap();
+    }
+    store
+        .insert_order(&order("o1"), OutboxChange::Enqueue(OutboxKind::Place))
+        .unwrap();
+    assert_eq!(store.dish_watches("1001").unwrap(), [other_dish]);
+    assert_eq!(store.dish_watches("1002").unwrap(), [other_badge]);
+}
+
+#[test]
+fn pruning_forgets_ended_watches_and_badges_off_the_roster() {
+    let (_dir, path) = temp_db();
+    let (mut store, _) = Store::open(&path).unwrap();
+    store
+        .watch_dish(&watch("1001", "M1", "2026-11-23T10:00:00Z"))
+        .unwrap();
+    let tomorrow = DishWatch {
+        day: "2026-11-24".parse().unwrap(),
+        ..watch("1001", "M1", "2026-11-24T10:00:00Z")
+    };
+    store.watch_dish(&tomorrow).unwrap();
+    // The cutoff second itself still counts: only what ended before the floor goes.
+    assert_eq!(store.prune_watches(ts("2026-11-23T10:00:00Z")).unwrap(), 0);
+    assert_eq!(store.prune_watches(ts("2026-11-23T10:00:01Z")).unwrap(), 1);
+    assert_eq!(store.dish_watches("1001").unwrap(), [tomorrow]);
+
+    let at = ts("2026-11-23T11:00:00Z");
+    store
+        .save_badge_prefs("1001", &BadgePrefs::default(), at)
+        .unwrap();
+    store
+        .save_badge_prefs("1002", &BadgePrefs::default(), at)
+        .unwrap();
+    store
+        .watch_dish(&watch("1002", "M1", "2026-11-24T10:00:00Z"))
+        .unwrap();
+    let roster: HashSet<&str> = ["1001"].into_iter().collect();
+    assert_eq!(store.forget_badges_except(&roster).unwrap(), 2);
+    assert!(store.badge_prefs("1002").unwrap().is_none());
+    assert!(store.dish_watches("1002").unwrap().is_empty());
+    assert!(store.badge_prefs("1001").unwrap().is_some());
+    assert_eq!(store.dish_watches("1001").unwrap().len(), 1);
 }

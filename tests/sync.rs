@@ -724,7 +724,10 @@ fn a_reload_with_a_broken_config_keeps_the_old_one() {
     };
     std::fs::write(
         &path,
-        good.replace("days_ahead = 5", "days_ahead = 5\nidle_logout_seconds = 3"),
+        good.replace(
+            "days_ahead = 14",
+            "days_ahead = 14\nidle_logout_seconds = 3",
+        ),
     )
     .unwrap();
     let err = reloader.reload().unwrap_err();

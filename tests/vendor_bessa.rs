@@ -124,7 +124,11 @@ fn reads_the_menu_days_dishes_allergens_and_portions() {
     assert_eq!(m1.price, Money::from_cents(400));
     assert_eq!(m1.vat, Some(Percent::from_hundredths(1000)));
     assert_eq!(m1.allergens, "ACGLM");
-    assert_eq!(m1.description, "Wiener Schnitzel / Viennese schnitzel");
+    // Kept whole, letters and all: the screen reads the courses from it.
+    assert_eq!(
+        m1.description,
+        "Wiener Schnitzel / Viennese schnitzel (ACGLM)"
+    );
     assert_eq!(m1.portions_left, Some(17));
     assert!(m1.is_available());
     let salad = &days[1].articles[1];
@@ -142,6 +146,43 @@ fn reads_the_menu_days_dishes_allergens_and_portions() {
             "/v1/venues/591/menu/dates/",
             "/v1/venues/591/menu/7/2026-02-12/",
             "/v1/venues/591/menu/7/2026-02-13/"
+        ]
+    );
+}
+
+/// A whole menu in one description, as the canteen serves it: the description is kept as it
+/// came (every course, every bracket), the dish's allergens are those of all its courses and
+/// of the `allergens` array, and each course keeps its own letters for the screen.
+#[test]
+fn a_menu_of_three_courses_keeps_every_course_and_all_their_allergens() {
+    let fake = BessaFake::start();
+    let description = "Gemüsebouillon mit Backerbsen / Vegetable broth with baked peas(ACLM) \
+                       Faschierter Braten mit Püree und Karotten / Minced meat roast with mashed \
+                       potatoes and carrots(ACGLM) Milchreis / Rice pudding(G)";
+    fake.state.lock().unwrap().days[2].items = vec![json!({
+        "id": 6980, "article": 178718, "name": "M1 Herzhaftes MI 2",
+        "description": description, "price": 5.5, "available_amount": 1,
+        "amount_tracking": true, "allergens": ["N"]
+    })];
+    let mut v = vendor(&fake);
+    let days = v.fetch_menu("2026-02-13".parse().unwrap(), 1).unwrap();
+    let dish = &days[0].articles[0];
+    assert_eq!(dish.description, description);
+    assert_eq!(dish.allergens, "ACGLMN");
+    let courses = canteen_kiosk::domain::menu_text::lines_for(&dish.description, "en");
+    let read: Vec<(&str, &str)> = courses
+        .iter()
+        .map(|l| (l.text.as_str(), l.allergens.as_str()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("Vegetable broth with baked peas", "ACLM"),
+            (
+                "Minced meat roast with mashed potatoes and carrots",
+                "ACGLM"
+            ),
+            ("Rice pudding", "G")
         ]
     );
 }

@@ -36,7 +36,7 @@ pub(crate) fn read_kiosk(root: &mut Section, p: &mut Problems, base: &Path) -> K
         data_dir: PathBuf::from(DEFAULT_DATA_DIR),
         idle_logout: secs(60),
         mode: Mode::Employee,
-        days_ahead: 5,
+        days_ahead: super::model::DEFAULT_DAYS_AHEAD,
         menu_refresh: super::model::DEFAULT_MENU_REFRESH,
         display: DisplaySettings::default(),
         retention_days: super::model::DEFAULT_RETENTION_DAYS,

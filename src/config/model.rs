@@ -101,6 +101,10 @@ pub enum Mode {
 /// How often menus are refreshed when `[kiosk] menu_refresh` is not set.
 pub const DEFAULT_MENU_REFRESH: Duration = Duration::from_secs(1800);
 
+/// Days of menus fetched when `days_ahead` is not set: this week and next from any day (a
+/// Monday's next Friday is 11 days on), so the week view shows both weeks' menus.
+pub const DEFAULT_DAYS_AHEAD: u32 = 14;
+
 /// How long settled orders are kept when `[kiosk] retention_days` is not set.
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 
@@ -113,7 +117,8 @@ pub struct KioskSettings {
     pub data_dir: PathBuf,
     pub idle_logout: Duration,
     pub mode: Mode,
-    /// How many days ahead (today included) menus are shown and fetched.
+    /// How many days ahead (today included) menus are fetched and shown (the day menu's tabs
+    /// show at most a working week of them).
     pub days_ahead: u32,
     /// How often menus are refreshed from the vendor.
     pub menu_refresh: Duration,

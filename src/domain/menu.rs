@@ -12,10 +12,12 @@ pub struct Article {
     /// `itemCode`.
     pub vendor_id: String,
     pub name: String,
+    /// As the vendor wrote it. Bessa's holds the whole menu, course by course with each
+    /// course's allergen letters (`menu_text` reads the courses from it).
     pub description: String,
     pub price: Money,
     pub vat: Option<Percent>,
-    /// EU allergen letters, e.g. "ACGLM".
+    /// EU allergen letters of the whole dish (all its courses), e.g. "ACGLM".
     pub allergens: String,
     /// Portions left where the vendor tracks them; `None` where it does not.
     pub portions_left: Option<u32>,
@@ -101,44 +103,9 @@ pub const ALLERGENS: [(char, &str); 14] = [
     ('R', "molluscs"),
 ];
 
-/// Picks the allergen letters out of a description such as "Schnitzel / Schnitzel (ACGLM)".
-/// Returns the letters (sorted, unique) and the description without the bracket.
-pub fn split_allergens(description: &str) -> (String, String) {
-    let trimmed = description.trim_end();
-    if let Some(open) = trimmed.rfind('(')
-        && trimmed.ends_with(')')
-    {
-        let inner = &trimmed[open + 1..trimmed.len() - 1];
-        let known = |c: char| ALLERGENS.iter().any(|(l, _)| *l == c);
-        if !inner.is_empty() && inner.chars().all(|c| known(c) || c == ',' || c == ' ') {
-            let mut letters: Vec<char> = inner.chars().filter(|c| known(*c)).collect();
-            letters.sort_unstable();
-            letters.dedup();
-            return (
-                letters.into_iter().collect(),
-                trimmed[..open].trim_end().to_string(),
-            );
-        }
-    }
-    (String::new(), description.trim().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn allergens_come_out_of_the_description() {
-        let (a, d) = split_allergens("Wiener Schnitzel / Viennese schnitzel (ACGLM)");
-        assert_eq!(a, "ACGLM");
-        assert_eq!(d, "Wiener Schnitzel / Viennese schnitzel");
-        let (a, d) = split_allergens("Salat (G, A, G)");
-        assert_eq!((a.as_str(), d.as_str()), ("AG", "Salat"));
-        // Brackets that are not allergen letters stay in the text.
-        let (a, d) = split_allergens("Curry (vegan)");
-        assert_eq!((a.as_str(), d.as_str()), ("", "Curry (vegan)"));
-        assert_eq!(split_allergens("").0, "");
-    }
 
     #[test]
     fn zero_portions_is_sold_out() {

@@ -4,8 +4,10 @@ pub mod badge;
 pub mod blanking;
 pub mod clock;
 pub mod cutoff;
+pub mod history;
 pub mod listed;
 pub mod menu;
+pub mod menu_text;
 pub mod money;
 pub mod order;
 

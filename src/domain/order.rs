@@ -200,6 +200,16 @@ impl OrderState {
         )
     }
 
+    /// Payroll deducts it: the order will be (or was) served, or may still be: every live
+    /// state, and done. A queued, sending or unknown order counts because the employee
+    /// was told "saved" and the worker may still send it; one whose cancel is asked counts
+    /// until the vendor confirms the cancel (it may be refused and served). Cancelled,
+    /// cancelled by the kitchen, rejected and expired orders are never served and never
+    /// charged. The one rule the monthly totals go by (`domain::history`).
+    pub fn is_charged(self) -> bool {
+        self.is_live() || self == OrderState::Done
+    }
+
     /// Nothing more will come for the order once its day lies before the retention period:
     /// it is final, or a vendor accepted it. Bessa and Order Mesa never report an order as
     /// served, so there an accepted order stays sent or confirmed for good; months after its
@@ -471,6 +481,24 @@ mod tests {
         for s in [S::Queued, S::Sending, S::Unknown, S::CancelRequested] {
             assert!(!settled.contains(&s), "{s} is still owed");
         }
+    }
+
+    /// What may still be served is charged; what never will be is not.
+    #[test]
+    fn charged_is_what_is_or_may_be_served() {
+        let charged: Vec<S> = ALL_STATES.into_iter().filter(|s| s.is_charged()).collect();
+        assert_eq!(
+            charged,
+            [
+                S::Queued,
+                S::Sending,
+                S::Sent,
+                S::Confirmed,
+                S::Done,
+                S::CancelRequested,
+                S::Unknown
+            ]
+        );
     }
 
     #[test]

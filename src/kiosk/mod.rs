@@ -3,17 +3,22 @@
 //! transaction; it never talks to a vendor — it wakes the sync worker instead.
 
 pub mod export;
+mod history;
 mod peer_views;
+mod prefs;
 pub mod status;
 mod views;
+mod watches;
 mod week;
 
+pub use crate::store::{BadgePrefs, DishWatch};
 pub use views::*;
+pub use watches::{FreedDish, WatchOutcome};
 pub use week::*;
 
 use crate::config::{Badge, Config, Role, Venue};
 use crate::domain::clock::{ClockDoubt, build_floor, judge_clock};
-use crate::domain::{Clock, Order, OrderEvent, OrderLine, OrderState, Window};
+use crate::domain::{Article, Clock, Deadlines, Order, OrderEvent, OrderLine, OrderState, Window};
 use crate::store::{OrderFilter, OutboxChange, OutboxKind, OutboxStatus, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -67,6 +72,14 @@ pub enum KioskError {
 }
 
 /// No cutoff at all means the canteen never takes a cancellation.
+/// When a venue's day closes, by the one cutoff rule (`domain::cutoff`).
+fn deadlines_of(venue: &Venue, day: Date) -> Result<Deadlines> {
+    venue
+        .rules
+        .deadlines(day)
+        .map_err(|e| KioskError::Cutoff(e.to_string()))
+}
+
 fn cancel_closed(until: &Option<Timestamp>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match until {
         Some(t) => write!(f, "cancelling closed at {t}"),
@@ -199,38 +212,20 @@ impl Kiosk {
         article_id: &str,
     ) -> Result<Order> {
         let venue = self.venue(venue_key)?.clone();
-        let cached = self
-            .store
-            .menu_day(&venue.key, day)?
-            .ok_or(KioskError::NoSuchDish)?;
-        let article = cached
-            .menu
-            .articles
-            .iter()
-            .find(|a| a.vendor_id == article_id)
-            .ok_or(KioskError::NoSuchDish)?;
+        let article = self.dish_on(&venue.key, day, article_id)?;
         if !article.is_available() {
             return Err(KioskError::SoldOut);
         }
-        let deadlines = venue
-            .rules
-            .deadlines(day)
-            .map_err(|e| KioskError::Cutoff(e.to_string()))?;
+        let deadlines = deadlines_of(&venue, day)?;
         let now = self.clock.now();
-        // With a doubtful clock the order is saved and waits; the worker decides once the
-        // clock is trusted again (and expires it if the cutoff passed meanwhile).
-        if self.clock_is_trusted() && !deadlines.order_window(now).is_open() {
-            return Err(KioskError::OrderClosed {
-                until: deadlines.order_until,
-            });
-        }
+        self.check_order_open(&deadlines, now)?;
         let order = Order::new_queued(
             uuid::Uuid::new_v4().to_string(),
             &venue.key,
             &badge.number,
             day,
             deadlines.serving,
-            vec![OrderLine::one_of(article)],
+            vec![OrderLine::one_of(&article)],
             now,
         );
         self.store
@@ -243,6 +238,32 @@ impl Kiosk {
         );
         self.wake();
         Ok(order)
+    }
+
+    /// A dish of a venue's cached menu of `day`.
+    fn dish_on(&self, venue: &str, day: Date, article_id: &str) -> Result<Article> {
+        self.store
+            .menu_day(venue, day)?
+            .and_then(|cached| {
+                cached
+                    .menu
+                    .articles
+                    .into_iter()
+                    .find(|a| a.vendor_id == article_id)
+            })
+            .ok_or(KioskError::NoSuchDish)
+    }
+
+    /// Refuses what needs the order window once it closed. With a doubtful clock it is let
+    /// through: an order is saved and waits, and the worker decides once the clock is trusted
+    /// again (and expires it if the cutoff passed meanwhile).
+    fn check_order_open(&self, deadlines: &Deadlines, now: Timestamp) -> Result<()> {
+        if self.clock_is_trusted() && !deadlines.order_window(now).is_open() {
+            return Err(KioskError::OrderClosed {
+                until: deadlines.order_until,
+            });
+        }
+        Ok(())
     }
 
     /// Asks to cancel an order. A not-yet-sent order is cancelled at once; a sent one gets a

@@ -155,12 +155,19 @@ impl Kiosk {
             .collect())
     }
 
-    /// The coming days of a venue (today first), with each day's dishes and whether it can
-    /// still be ordered — by the same cutoff rule the sync worker applies.
+    /// The coming days of a venue (today first, `[kiosk] days_ahead` of them), with each
+    /// day's dishes and whether it can still be ordered — by the same cutoff rule the sync
+    /// worker applies.
     pub fn menu_view(&self, venue_key: &str) -> Result<Vec<DayView>> {
+        self.menu_view_upto(venue_key, u32::MAX)
+    }
+
+    /// The first `most` days of [`Kiosk::menu_view`] (the idle screen's today, the day
+    /// menu's tabs), reading no more of the store than those.
+    pub fn menu_view_upto(&self, venue_key: &str, most: u32) -> Result<Vec<DayView>> {
         let venue = self.venue(venue_key)?;
         let today = self.today(venue);
-        let days = self.config().kiosk.days_ahead.max(1) as i64;
+        let days = self.config().kiosk.days_ahead.clamp(1, most.max(1)) as i64;
         let dates = (0..days).map_while(|i| today.checked_add(i.days()).ok());
         self.day_views(venue, dates)
     }

@@ -13,15 +13,19 @@ mod orders;
 mod outbox;
 mod peers;
 mod poll_times;
+mod prefs;
 mod prune;
 mod salvage;
 pub mod schema;
 mod venue_orders;
+mod watches;
 mod webhook_events;
 
 pub use peers::{PeerPage, PeerRow, PeerStatus};
+pub use prefs::BadgePrefs;
 pub use prune::FreeSpace;
 pub use salvage::SalvageRecord;
+pub use watches::DishWatch;
 pub use webhook_events::KeptEvent;
 
 pub use meta::VendorContact;

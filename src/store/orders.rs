@@ -34,7 +34,8 @@ const ORDER_COLUMNS: &str = "id, venue, badge, day, serving, state, state_before
 
 impl Store {
     /// Saves a new order and, where given, its outbox row, in one transaction: when this
-    /// returns, the order survives a power cut.
+    /// returns, the order survives a power cut. The badge's watches of its dishes end in the
+    /// same transaction.
     pub fn insert_order(&mut self, order: &Order, outbox: OutboxChange) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
         tx.execute(
@@ -74,6 +75,7 @@ impl Store {
         }
         insert_event(&tx, &order.id, order.created_at, None, order.state, None)?;
         apply_outbox_change(&tx, &order.id, outbox, order.updated_at)?;
+        super::watches::end_watches_for(&tx, order)?;
         tx.commit()?;
         Ok(())
     }

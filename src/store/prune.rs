@@ -1,5 +1,6 @@
 //! Bounded growth: the order history is deleted after the retention period
-//! (`[kiosk] retention_days`), a small batch per transaction.
+//! (`[kiosk] retention_days`), a small batch per transaction; watched dishes go once their
+//! cutoff passed, and the preferences and watches of a badge once it is off the roster.
 //!
 //! Only a settled order goes ([`OrderState::is_settled_once_past`]: done, cancelled,
 //! cancelled by the kitchen, rejected, expired, or accepted by the vendor — sent or
@@ -17,10 +18,12 @@
 //! reuses them for new rows (shrinking it needs a full `VACUUM`: twice the space and, on an SD
 //! card, long enough to hold up the kiosk, so it is left to an admin with the kiosk stopped).
 
-use super::{Result, Store, parse_day};
+use super::{Result, Store, parse_day, to_secs};
 use crate::domain::{ALL_ORDER_STATES, OrderState};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::HashSet;
 
 /// The free pages of the file and what that means on disk, for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +132,34 @@ impl Store {
             gone += self.conn().execute(sql, [&day])?;
         }
         gone += self.prune_menus(before)?;
+        Ok(gone)
+    }
+
+    /// Deletes the watches whose cutoff was before `before`: they ended then. Returns how many.
+    pub fn prune_watches(&self, before: Timestamp) -> Result<usize> {
+        Ok(self.conn().execute(
+            "DELETE FROM dish_watches WHERE until < ?1",
+            [to_secs(before)],
+        )?)
+    }
+
+    /// Forgets the preferences and watches of every badge not in `badges` (the config's):
+    /// an employee taken off the roster leaves nothing personal behind. Returns the rows
+    /// deleted.
+    pub fn forget_badges_except(&mut self, badges: &HashSet<&str>) -> Result<usize> {
+        let tx = self.conn_mut().transaction()?;
+        let mut gone = 0;
+        for table in ["badge_prefs", "dish_watches"] {
+            let stored: Vec<String> = tx
+                .prepare(&format!("SELECT DISTINCT badge FROM {table}"))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut delete = tx.prepare(&format!("DELETE FROM {table} WHERE badge = ?1"))?;
+            for badge in stored.iter().filter(|b| !badges.contains(b.as_str())) {
+                gone += delete.execute([badge])?;
+            }
+        }
+        tx.commit()?;
         Ok(gone)
     }
 

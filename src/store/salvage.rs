@@ -4,7 +4,9 @@
 //! file corrupt (`open.rs`); then every order that is not settled, with its lines and
 //! its open outbox rows, is read row by row from a copy of the old file — what cannot be read
 //! is skipped and counted — and written into the fresh file before the kiosk takes orders.
-//! Menus are not carried: the worker fetches them again.
+//! So are the webhook events (acknowledged to the platform) and what employees asked the
+//! kiosk to remember (preferences, watched dishes). Menus are not carried: the worker fetches
+//! them again.
 
 use super::side;
 use crate::domain::OrderState;
@@ -58,6 +60,10 @@ const WEBHOOK_COLUMNS: &[&str] = &[
     "applied_at",
     "note",
 ];
+
+const PREFS_COLUMNS: &[&str] = &["badge", "venue", "large_text", "high_contrast", "updated"];
+
+const WATCH_COLUMNS: &[&str] = &["badge", "venue", "day", "dish", "until"];
 
 /// Where rowids are looked for one by one when a table cannot be scanned: this many past the
 /// last readable rowid (a kiosk's tables hold thousands of rows, not millions).
@@ -147,12 +153,10 @@ pub fn carry_over(old: &Path, fresh: &mut Connection) -> rusqlite::Result<Carrie
     }
     // Webhook events were acknowledged to the platform, which will not send them again: the
     // unapplied ones are promises like the orders, the applied ones the record of seen ids.
-    for rowid in rowids(&src, "webhook_events") {
-        match read_row(&src, "webhook_events", WEBHOOK_COLUMNS, rowid) {
-            Some(event) => insert(&tx, "webhook_events", WEBHOOK_COLUMNS, &event)?,
-            None => log::error!("salvage: webhook event row {rowid} cannot be read"),
-        }
-    }
+    carry_table(&src, &tx, "webhook_events", WEBHOOK_COLUMNS)?;
+    // What employees asked the kiosk to remember: small, and they were told it would be.
+    carry_table(&src, &tx, "badge_prefs", PREFS_COLUMNS)?;
+    carry_table(&src, &tx, "dish_watches", WATCH_COLUMNS)?;
     if lost_outbox > 0 {
         // Their orders are carried all the same; those that still need sending get a new row.
         log::warn!("salvage: the outbox rows of {lost_outbox} orders could not be read");
@@ -173,6 +177,35 @@ pub fn carry_over(old: &Path, fresh: &mut Connection) -> rusqlite::Result<Carrie
     }
     tx.commit()?;
     Ok(carried)
+}
+
+/// Copies every readable row of `table` (a file older than the table has none).
+fn carry_table(
+    src: &Connection,
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    columns: &[&str],
+) -> rusqlite::Result<()> {
+    let exists = src
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |_| Ok(()),
+        )
+        .optional()
+        .ok()
+        .flatten()
+        .is_some();
+    if !exists {
+        return Ok(());
+    }
+    for rowid in rowids(src, table) {
+        match read_row(src, table, columns, rowid) {
+            Some(row) => insert(tx, table, columns, &row)?,
+            None => log::error!("salvage: {table} row {rowid} cannot be read"),
+        }
+    }
+    Ok(())
 }
 
 /// Whether an order row is settled (`None`: its state cannot be read).
@@ -341,5 +374,49 @@ mod tests {
         assert_eq!(to_apply[0].event_id, "ev-2");
         assert_eq!(to_apply[0].body, r#"{"b":2}"#);
         assert!(!fresh.keep_webhook_event("ls", "ev-1", "again", at).unwrap());
+    }
+
+    /// Preferences and watches are what employees asked the kiosk to remember: a salvage
+    /// keeps them.
+    #[test]
+    fn preferences_and_watches_are_carried_over() {
+        use crate::store::{BadgePrefs, DishWatch};
+        let dir = tempfile::tempdir().unwrap();
+        let (old, _) = Store::open(&dir.path().join("old.sqlite3")).unwrap();
+        let at: jiff::Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+        let prefs = BadgePrefs {
+            venue: Some("canteen".into()),
+            large_text: true,
+            high_contrast: false,
+        };
+        old.save_badge_prefs("1001", &prefs, at).unwrap();
+        let watch = DishWatch {
+            badge: "1001".into(),
+            venue: "canteen".into(),
+            day: "2026-12-03".parse().unwrap(),
+            dish: "182378".into(),
+            until: "2026-12-03T10:00:00Z".parse().unwrap(),
+        };
+        old.watch_dish(&watch).unwrap();
+        let (mut fresh, _) = Store::open(&dir.path().join("fresh.sqlite3")).unwrap();
+        carry_over(old.path(), fresh.conn_mut()).unwrap();
+        assert_eq!(fresh.badge_prefs("1001").unwrap(), Some(prefs));
+        assert_eq!(fresh.dish_watches("1001").unwrap(), [watch]);
+    }
+
+    /// A file from before the tables (schema 6) is salvaged all the same.
+    #[test]
+    fn a_file_without_the_newer_tables_is_salvaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.sqlite3");
+        let conn = Connection::open(&old).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE orders (id TEXT); CREATE TABLE meta (key TEXT, value TEXT);",
+        )
+        .unwrap();
+        let (mut fresh, _) = Store::open(&dir.path().join("fresh.sqlite3")).unwrap();
+        let carried = carry_over(&old, fresh.conn_mut()).unwrap();
+        assert_eq!(carried, Carried::default());
+        assert_eq!(fresh.badge_prefs("1001").unwrap(), None);
     }
 }

@@ -41,6 +41,10 @@ pub const MIGRATIONS: &[Migration] = &[
         purpose: "the orders of the canteen's other kiosks, as their feeds last gave them",
         sql: V6,
     },
+    Migration {
+        purpose: "what each employee asked the kiosk to remember: preferences, watched dishes",
+        sql: V7,
+    },
 ];
 
 /// The newest schema version this binary writes.
@@ -222,6 +226,29 @@ CREATE TABLE peer_status (
     error      TEXT,                    -- why the last try failed, in words
     error_at   INTEGER
 );
+"#;
+
+/// Version 7: per badge, what the employee asked the kiosk to remember (personal data: the
+/// README's "What the kiosk keeps" says for how long): the venue they picked and the reading
+/// aids they switched on, and the sold-out dishes they want to hear about, each until the
+/// day's order cutoff.
+const V7: &str = r#"
+CREATE TABLE badge_prefs (
+    badge         TEXT PRIMARY KEY,
+    venue         TEXT,                 -- the venue picked last (config key); NULL: none
+    large_text    INTEGER NOT NULL,     -- 0 | 1
+    high_contrast INTEGER NOT NULL,     -- 0 | 1
+    updated       INTEGER NOT NULL      -- unix seconds
+);
+CREATE TABLE dish_watches (
+    badge TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    day   TEXT NOT NULL,                -- local date YYYY-MM-DD
+    dish  TEXT NOT NULL,                -- the article's vendor id
+    until INTEGER NOT NULL,             -- unix seconds: the day's order cutoff, when it ends
+    PRIMARY KEY (badge, venue, day, dish)
+);
+CREATE INDEX dish_watches_by_until ON dish_watches (until);
 "#;
 
 /// Brings a database from version `from` to [`CURRENT_VERSION`] inside `tx`: runs the steps

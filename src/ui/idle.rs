@@ -141,7 +141,7 @@ impl Idle {
     }
 
     fn today_of(&self, venue: &Venue) -> Option<DayView> {
-        match self.ctx.kiosk.borrow().menu_view(&venue.key) {
+        match self.ctx.kiosk.borrow().menu_view_upto(&venue.key, 1) {
             Ok(v) => v.into_iter().next(),
             Err(e) => {
                 log::error!("reading today's menu of {}: {e}", venue.key);

@@ -5,7 +5,7 @@
 
 use super::context::{Ctx, callback, callback0};
 use super::generated::{Api, AppWindow, DayState, DayTab, Dish, OrderRow, Problem, Screen, Sheet};
-use super::models::{self, set_rows};
+use super::models::{self, DAY_TABS, set_rows};
 use super::week::{Moment, Week};
 use crate::domain::Article;
 use crate::kiosk::DayView;
@@ -369,7 +369,7 @@ impl Menu {
         let Some(venue) = self.ctx.venue() else {
             return;
         };
-        let views = self.ctx.kiosk.borrow().menu_view(&venue.key);
+        let views = self.ctx.kiosk.borrow().menu_view_upto(&venue.key, DAY_TABS);
         let views = match views {
             Ok(views) => views,
             Err(e) => {

@@ -7,11 +7,15 @@
 
 use super::generated::{DateParts, DayState, DayTab, Dish, OrderRow, OrderStatus, Problem, Span};
 use crate::config::Language;
-use crate::domain::{Article, CutoffRules, Money, OrderState};
+use crate::domain::{Article, CutoffRules, Money, OrderState, menu_text};
 use crate::kiosk::{ClosedReason, DayStatus, DayView, KioskError, OrderView, Parked};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use slint::{Model, VecModel};
+
+/// The day menu's tabs: a working week at most, which is what fits one row at 800×480. The
+/// kiosk fetches further ahead (`[kiosk] days_ahead`) for the views of both weeks.
+pub const DAY_TABS: u32 = 5;
 
 /// Puts `rows` into `model`, touching only the rows that changed: an unchanged list costs the
 /// renderer nothing, and a changed row redraws alone.
@@ -129,11 +133,21 @@ pub fn day_tab(view: &DayView, today: Date, now: Timestamp, rules: &CutoffRules)
     }
 }
 
+/// A description as its courses in the reader's language, one after another (a Bessa one
+/// holds German and English with the letters of each course; the dish shows all letters).
+pub fn courses_text(description: &str, lang: Language) -> String {
+    let lines: Vec<String> = menu_text::lines_for(description, lang.code())
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    lines.join(" · ")
+}
+
 pub fn dish(a: &Article, currency: &str, lang: Language) -> Dish {
     Dish {
         id: a.vendor_id.as_str().into(),
         name: a.name.as_str().into(),
-        description: a.description.as_str().into(),
+        description: courses_text(&a.description, lang).into(),
         price: money(a.price, currency, lang).into(),
         allergens: allergens(&a.allergens).into(),
         portions_left: if a.sold_out {

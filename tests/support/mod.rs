@@ -38,6 +38,23 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 /// Short timeouts: a delayed answer of a few hundred ms is a timeout.
+/// The simulated vendor for each venue of `config` (demo venues), as the worker takes them.
+pub fn demo_vendors(
+    config: &canteen_kiosk::config::Config,
+) -> std::collections::HashMap<String, Box<dyn canteen_kiosk::vendors::Vendor>> {
+    use canteen_kiosk::vendors::{Vendor, demo::DemoVendor};
+    config
+        .venues
+        .iter()
+        .map(|v| {
+            (
+                v.key.clone(),
+                Box::new(DemoVendor::new(v)) as Box<dyn Vendor>,
+            )
+        })
+        .collect()
+}
+
 pub fn quick_http() -> HttpSettings {
     HttpSettings {
         connect_timeout: Duration::from_millis(500),

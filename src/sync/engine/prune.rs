@@ -8,13 +8,16 @@
 //! from the pass's prune floor (never more than a day past the time seen before, see
 //! `plan::prune_floor`) and never from later than the latest order day, so a clock that jumps
 //! ahead deletes nothing that a right clock would keep (until orders are made under it). The engine runs this only
-//! on a trusted clock, and not after the full check found the file damaged.
+//! on a trusted clock, and not after the full check found the file damaged. Each run also
+//! forgets the watches whose cutoff lies before the floor and the preferences and watches of
+//! badges no longer in the config.
 
 use super::{Engine, StepReport};
 use crate::config::Config;
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 /// Orders deleted per transaction.
@@ -43,6 +46,8 @@ pub(super) struct PruneSchedule {
 struct Run {
     left: Vec<(String, Date)>,
     keep_from: Date,
+    /// The prune floor the run was planned at: watches whose cutoff lies before it ended.
+    floor: Timestamp,
     pruned: u64,
     took: Duration,
     /// Whether free pages are still being given back.
@@ -83,6 +88,21 @@ pub(super) fn keep_from(
             ))
         })
         .collect()
+}
+
+/// What employees asked the kiosk to remember goes when it is of no more use: a watch after
+/// its cutoff (before `floor`), preferences and watches once the badge is off the roster.
+fn forget_personal(store: &mut Store, config: &Config, floor: Timestamp) -> Result<(), StoreError> {
+    let watches = store.prune_watches(floor)?;
+    let roster: HashSet<&str> = config.badges.iter().map(|b| b.number.as_str()).collect();
+    let off_roster = store.forget_badges_except(&roster)?;
+    if watches + off_roster > 0 {
+        log::info!(
+            "forgot {watches} watches past their cutoff and {off_roster} preferences or \
+             watches of badges no longer in the config"
+        );
+    }
+    Ok(())
 }
 
 impl Engine {
@@ -138,6 +158,7 @@ impl Engine {
         Ok(Run {
             left,
             keep_from,
+            floor,
             pruned: 0,
             took: Duration::ZERO,
             releasing: false,
@@ -172,7 +193,9 @@ impl Engine {
         };
         if !run.releasing {
             self.store.prune_day_caches(run.keep_from)?;
+            let floor = run.floor;
             run.releasing = true;
+            forget_personal(&mut self.store, &self.config, floor)?;
         }
         // A few MB left free are reused by new rows; more are given back, a step a pass.
         let space = self.store.release_free_pages(RELEASE_PAGES)?;

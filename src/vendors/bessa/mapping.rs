@@ -1,7 +1,8 @@
 //! Bessa: from the kiosk's orders to Bessa's and back, the state table, and matching an order whose answer was lost (pure functions, no I/O).
 
 use crate::config::{Badge, BessaSettings};
-use crate::domain::menu::{ALLERGENS, split_allergens};
+use crate::domain::menu::ALLERGENS;
+use crate::domain::menu_text::allergens_of;
 use crate::domain::{Article, Order, Percent};
 use crate::vendors::{Claimed, RemoteOrder, RemoteState, VendorError};
 use jiff::tz::TimeZone;
@@ -58,10 +59,15 @@ pub(super) fn remote_from(o: &WireOrder) -> RemoteOrder {
     }
 }
 
+/// A Bessa menu item as a dish. The description is kept whole, course by course with each
+/// course's letters (`domain::menu_text` reads it for the screen); the dish's allergens are
+/// those of all its courses and of the `allergens` array.
 pub(super) fn article_from(item: &MenuItem) -> Article {
-    let (mut letters, description) = split_allergens(item.description.as_deref().unwrap_or(""));
-    letters.push_str(&allergen_letters(&item.allergens));
-    let mut letters: Vec<char> = letters.chars().collect();
+    let description = item.description.as_deref().unwrap_or("").trim();
+    let mut letters: Vec<char> = allergens_of(description)
+        .chars()
+        .chain(allergen_letters(&item.allergens).chars())
+        .collect();
     letters.sort_unstable();
     letters.dedup();
     let tracking = item.amount_tracking.unwrap_or(false);
@@ -73,7 +79,7 @@ pub(super) fn article_from(item: &MenuItem) -> Article {
     Article {
         vendor_id: item.article.text(),
         name: item.name.trim().to_string(),
-        description,
+        description: description.to_string(),
         price: item.price,
         vat: item.vat,
         allergens: letters.into_iter().collect(),

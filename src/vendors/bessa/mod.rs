@@ -419,14 +419,14 @@ mod tests {
     #[test]
     fn allergens_from_the_bracket_and_the_array() {
         let item: MenuItem = serde_json::from_value(serde_json::json!({
-            "article": 1, "name": "M1", "description": "Schnitzel / schnitzel (ACG)",
+            "article": 1, "name": "M1", "description": " Schnitzel / schnitzel (ACG)",
             "price": "5.50", "available_amount": "0", "amount_tracking": true,
             "allergens": ["M", {"shortcut": "L"}, "zz"]
         }))
         .unwrap();
         let a = article_from(&item);
         assert_eq!(a.allergens, "ACGLM");
-        assert_eq!(a.description, "Schnitzel / schnitzel");
+        assert_eq!(a.description, "Schnitzel / schnitzel (ACG)");
         assert_eq!(a.portions_left, Some(0));
         assert!(a.sold_out);
     }
