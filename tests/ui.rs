@@ -34,6 +34,8 @@ use std::time::Duration;
 mod badge_device;
 #[path = "ui/blanking.rs"]
 mod blanking;
+#[path = "ui/history.rs"]
+mod history;
 #[path = "ui/reading.rs"]
 mod reading;
 #[path = "ui/venues.rs"]
@@ -721,8 +723,8 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 31 states each.
-    assert_eq!(files.len(), 31 * (SHOT_SIZES.len() + 1));
+    // 32 states each.
+    assert_eq!(files.len(), 32 * (SHOT_SIZES.len() + 1));
     assert!(
         files
             .iter()

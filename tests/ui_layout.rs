@@ -301,7 +301,14 @@ fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
     api.invoke_show(Screen::Orders);
     settle();
     let orders = check("my orders");
-    orders.whole(&["Menu", "My orders", "Log out"], true);
+    orders.whole(&["Menu", "My orders", "Log out", "By month"], true);
+    api.invoke_show(Screen::History);
+    settle();
+    let month = check("my month");
+    month.whole(&["Menu", "My orders", "Log out", "Coming days"], true);
+    month.within_width("November 2026: *");
+    api.invoke_show(Screen::Orders);
+    settle();
     orders.within_width("Cancel order *");
     api.invoke_logout();
 

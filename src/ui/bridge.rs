@@ -17,7 +17,7 @@ use super::menu::Menu;
 use super::models;
 use super::reading::Reading;
 use crate::config::{Badge, Language, Role};
-use crate::kiosk::{Kiosk, KioskError};
+use crate::kiosk::{BadgePrefs, Kiosk, KioskError};
 use crate::reload::ReloadState;
 use crate::store::OpenReport;
 use crate::sync::{Change, Listeners, SharedStatus};
@@ -312,6 +312,9 @@ impl Inner {
             self.clear_session();
         }
         let first = badge.first_last().0.to_string();
+        if !same {
+            self.restore_prefs(&badge);
+        }
         *self.ctx.session.borrow_mut() = Some(badge);
         self.idle.clear_notice();
         self.ctx.with_api(|api| api.set_user_name(first.into()));
@@ -360,21 +363,72 @@ impl Inner {
         }
     }
 
-    /// The reading sheet's switches, for the rest of the session.
+    /// The reading sheet's switches, for the rest of the session and the badge's next ones.
     fn set_reading(&self, reading: Reading) {
         self.ctx.activity();
         self.ctx.with_window(|w| reading.apply(w));
+        self.remember(|p| {
+            p.large_text = reading.large_text;
+            p.high_contrast = reading.high_contrast;
+        });
+    }
+
+    /// What the badge chose last time: its venue and reading aids (a kitchen display keeps
+    /// the venue picked there).
+    fn restore_prefs(&self, badge: &Badge) {
+        let prefs = match self.ctx.kiosk.borrow().prefs(badge) {
+            Ok(p) => p,
+            Err(e) => {
+                log::error!(
+                    "badge {}: its preferences cannot be read ({e}); the defaults apply",
+                    crate::domain::masked_badge(&badge.number)
+                );
+                return;
+            }
+        };
+        self.ctx.with_window(|w| {
+            Reading {
+                large_text: prefs.large_text,
+                high_contrast: prefs.high_contrast,
+            }
+            .apply(w)
+        });
+        if !self.ctx.kitchen_mode && prefs.venue.is_some() {
+            self.ctx.pick_venue(prefs.venue);
+        }
+    }
+
+    /// Changes the preferences of the person badged in and saves them. A failure costs only
+    /// the remembering: the screen already shows the choice.
+    fn remember(&self, change: impl FnOnce(&mut BadgePrefs)) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let kiosk = self.ctx.kiosk.borrow();
+        let saved = kiosk.prefs(&badge).and_then(|mut p| {
+            change(&mut p);
+            kiosk.set_prefs(&badge, &p)
+        });
+        if let Err(e) = saved {
+            log::error!(
+                "badge {}: its preferences cannot be saved: {e}",
+                crate::domain::masked_badge(&badge.number)
+            );
+        }
     }
 
     /// The venue sheet: the screen shown now, for the venue picked.
     fn pick_venue(&self, key: String) {
         self.ctx.activity();
         log::info!("venue {key} picked");
-        self.ctx.pick_venue(Some(key));
+        self.ctx.pick_venue(Some(key.clone()));
+        if !self.ctx.kitchen_mode {
+            self.remember(|p| p.venue = Some(key));
+        }
         self.ctx.with_api(|api| api.set_sheet(Sheet::None));
         match self.ctx.screen() {
             Screen::Kitchen => self.kitchen.open(),
-            Screen::Menu | Screen::Orders => self.menu.start(),
+            Screen::Menu | Screen::Orders | Screen::History => self.menu.start(),
             Screen::Idle | Screen::Admin => {}
         }
     }

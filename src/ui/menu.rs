@@ -4,7 +4,10 @@
 //! same sheets.
 
 use super::context::{Ctx, callback, callback0};
-use super::generated::{Api, AppWindow, DayState, DayTab, Dish, OrderRow, Problem, Screen, Sheet};
+use super::generated::{
+    Api, AppWindow, DayState, DayTab, Dish, HistoryRow, OrderRow, Problem, Screen, Sheet,
+};
+use super::history;
 use super::models::{self, DAY_TABS, set_rows};
 use super::week::{Moment, Week};
 use crate::domain::Article;
@@ -19,6 +22,8 @@ pub(super) struct Menu {
     days: Rc<VecModel<DayTab>>,
     dishes: Rc<VecModel<Dish>>,
     orders: Rc<VecModel<OrderRow>>,
+    /// "My month": the orders by month (Screen::History).
+    history: Rc<VecModel<HistoryRow>>,
     /// The week at a glance (landscape).
     week: Week,
     /// What the person already ordered for the day (the order-twice sheet).
@@ -45,6 +50,7 @@ impl Menu {
             days: Rc::new(VecModel::default()),
             dishes: Rc::new(VecModel::default()),
             orders: Rc::new(VecModel::default()),
+            history: Rc::new(VecModel::default()),
             week: Week::new(),
             existing: Rc::new(VecModel::default()),
             st: RefCell::new(State::default()),
@@ -53,6 +59,7 @@ impl Menu {
         api.set_days(ModelRc::from(menu.days.clone()));
         api.set_dishes(ModelRc::from(menu.dishes.clone()));
         api.set_orders(ModelRc::from(menu.orders.clone()));
+        api.set_history(ModelRc::from(menu.history.clone()));
         api.set_week(menu.week.model());
         api.set_sheet_existing(ModelRc::from(menu.existing.clone()));
         let active = |f: fn(&Menu)| callback0(&menu, move |m: &Menu| m.touched(f));
@@ -115,6 +122,7 @@ impl Menu {
         self.days.set_vec(Vec::new());
         self.dishes.set_vec(Vec::new());
         self.orders.set_vec(Vec::new());
+        self.history.set_vec(Vec::new());
         self.existing.set_vec(Vec::new());
         self.week.clear();
         self.ctx.with_api(|api| {
@@ -145,8 +153,10 @@ impl Menu {
         if !self.ctx.signed_in() {
             return;
         }
-        if screen == Screen::Orders {
-            self.reload_orders();
+        match screen {
+            Screen::Orders => self.reload_orders(),
+            Screen::History => self.read_history(),
+            _ => {}
         }
         self.st.borrow_mut().sheet_order = None;
         self.ctx.with_api(|api| {
@@ -360,6 +370,26 @@ impl Menu {
     pub fn reload_orders(&self) {
         self.read_orders();
         self.read_week();
+        if self.ctx.screen() == Screen::History {
+            self.read_history();
+        }
+    }
+
+    /// The person's orders by month with what payroll deducts, from the store.
+    fn read_history(&self) {
+        let Some(badge) = self.ctx.session() else {
+            return;
+        };
+        let months = self.ctx.kiosk.borrow().orders_by_month(&badge);
+        match months {
+            Ok(months) => self
+                .history
+                .set_vec(history::rows(&months, self.ctx.language.get())),
+            Err(e) => {
+                log::error!("reading the orders by month: {e}");
+                self.ctx.show_problem(models::problem(&e));
+            }
+        }
     }
 
     fn read_menu(&self) {

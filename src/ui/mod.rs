@@ -26,6 +26,7 @@ pub mod badge_reader;
 mod blanking;
 mod bridge;
 mod context;
+mod history;
 mod idle;
 mod kitchen;
 mod menu;

@@ -183,6 +183,21 @@ fn large_text_and_high_contrast_for_one_session() {
     f.tap("Log out");
     assert!(!f.theme().get_large_text() && !f.theme().get_high_contrast());
     assert_eq!(f.theme().get_font_body(), body);
+    // Another person gets the usual screen; the same badge gets its choice back.
+    f.type_keys("1002\n");
+    assert!(!f.theme().get_large_text());
+    f.tap("Log out");
+    f.badge_in();
+    assert!(f.theme().get_large_text() && f.theme().get_high_contrast());
+    f.tap("Easier reading");
+    f.tap("Large text");
+    f.tap("Done");
+    f.tap("Log out");
+    // (Another badge between: the same one again within a second is the reader repeating.)
+    f.type_keys("1002\n");
+    f.tap("Log out");
+    f.badge_in();
+    assert!(!f.theme().get_large_text() && f.theme().get_high_contrast());
 }
 
 #[test]

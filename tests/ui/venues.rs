@@ -81,6 +81,11 @@ fn a_person_picks_the_venue_and_orders_there() {
     assert_eq!(f.api().get_venue_name(), "Canteen Demo");
     f.type_keys("1002\n");
     assert!(!f.dish_name(0).starts_with("Bistro"));
+    // Anna's pick is remembered for her next badge-in.
+    f.tap("Log out");
+    f.badge_in();
+    assert_eq!(f.api().get_venue_name(), "Bistro");
+    assert!(f.dish_name(0).starts_with("Bistro"));
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! layout gets) and, on a kiosk with two venues, each venue's today on the idle screen and the
 //! venue sheet.
 
-use super::super::generated::Sheet;
+use super::super::generated::{Screen, Sheet};
 use super::{Scenario, shot_now};
+use crate::domain::OrderEvent;
 use crate::sync::Change;
 use crate::vendors::demo::demo_menu_day;
 use jiff::ToSpan;
@@ -62,5 +63,34 @@ impl Scenario {
             },
         )?;
         added
+    }
+
+    /// "My month": Anna's orders of the month, one the kitchen cancelled (not charged).
+    pub(super) fn history(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        self.on_own_kiosk(
+            "history",
+            |_| {},
+            |s| {
+                let today = date(2026, 11, 19);
+                for (days, row) in [(0, 0), (1, 1), (4, 2), (5, 0)] {
+                    let day = today.checked_add(days.days()).expect("date in range");
+                    s.insert_order("1001", day, row)?;
+                }
+                let day = today.checked_add(6.days()).expect("date in range");
+                let dropped = s.insert_order("1001", day, 3)?;
+                s.worker_moves(
+                    &dropped,
+                    &[
+                        OrderEvent::SendStarted,
+                        OrderEvent::Accepted,
+                        OrderEvent::KitchenCancelled,
+                    ],
+                    Some("Sold out"),
+                )?;
+                s.ui.badge("1001");
+                s.api().invoke_show(Screen::History);
+                s.shoot("my-month", dir, out)
+            },
+        )
     }
 }

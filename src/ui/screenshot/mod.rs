@@ -436,7 +436,8 @@ impl Scenario {
         self.dimmed(dir, out)?;
         self.week(dir, out)?;
         self.reading(dir, out)?;
-        self.venues(dir, out)
+        self.venues(dir, out)?;
+        self.history(dir, out)
     }
 
     /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
