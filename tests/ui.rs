@@ -36,6 +36,8 @@ mod badge_device;
 mod blanking;
 #[path = "ui/history.rs"]
 mod history;
+#[path = "ui/news.rs"]
+mod news;
 #[path = "ui/reading.rs"]
 mod reading;
 #[path = "ui/venues.rs"]

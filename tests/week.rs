@@ -206,3 +206,44 @@ fn an_order_for_a_dish_no_longer_on_the_menu_is_shown() {
     assert_eq!(gone.cancellable, ["gone-1"]);
     assert_eq!(mon.ordered_codes(), "M6");
 }
+
+/// Thursday with next week's Monday to Wednesday on the menu: reminded until the badge orders
+/// one of them; never on a Friday; not when next week has no menu yet.
+#[test]
+fn next_week_not_ordered_yet_is_said_monday_to_thursday() {
+    let (mut k, clock, _dir) = kiosk();
+    let thursday = date(2026, 11, 19);
+    let monday = date(2026, 11, 23);
+    let week = k.week_view("demo", "1001").unwrap();
+    assert_eq!(week.next_week_unordered(thursday), Some(monday));
+    // Friday: next week is what the week shows first.
+    assert_eq!(week.next_week_unordered(date(2026, 11, 20)), None);
+    // This week's orders do not count.
+    order(&mut k, &clock, thursday, 0);
+    let week = k.week_view("demo", "1001").unwrap();
+    assert_eq!(week.next_week_unordered(thursday), Some(monday));
+    // One order next week is enough.
+    order(&mut k, &clock, date(2026, 11, 24), 1);
+    let week = k.week_view("demo", "1001").unwrap();
+    assert_eq!(week.next_week_unordered(thursday), None);
+    // Another badge still gets it.
+    let week = k.week_view("demo", "1002").unwrap();
+    assert_eq!(week.next_week_unordered(thursday), Some(monday));
+}
+
+#[test]
+fn no_reminder_while_next_weeks_menus_are_not_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = Store::open(&dir.path().join("kiosk.sqlite")).unwrap();
+    let today = date(2026, 11, 19);
+    // Thursday and Friday only.
+    let days: Vec<_> = (0..2)
+        .map(|i| demo_menu_day("demo", today.checked_add(i.days()).unwrap()))
+        .collect();
+    store.put_menu_days(&days, t0(), "demo").unwrap();
+    let config = Arc::new(canteen_kiosk::config::demo(dir.path().to_path_buf()));
+    let floor = t0() - SignedDuration::from_hours(24 * 20);
+    let k = Kiosk::new(config, store, Arc::new(ManualClock::new(t0()))).with_clock_floor(floor);
+    let week = k.week_view("demo", "1001").unwrap();
+    assert_eq!(week.next_week_unordered(today), None);
+}

@@ -113,6 +113,36 @@ impl WeekDay {
 }
 
 /// From `today` to the Sunday of next week.
+impl WeekView {
+    /// The reminder at badge-in: on Monday to Thursday, when next week's menus are there and
+    /// the badge ordered for none of its days, the first of them with a menu. (From Friday
+    /// on next week is what the week shows first anyway.)
+    pub fn next_week_unordered(&self, today: Date) -> Option<Date> {
+        let weekday = today.weekday();
+        if matches!(
+            weekday,
+            Weekday::Friday | Weekday::Saturday | Weekday::Sunday
+        ) {
+            return None;
+        }
+        let monday = today
+            .checked_add((7 - i64::from(weekday.to_monday_zero_offset())).days())
+            .ok()?;
+        let sunday = monday.checked_add(6.days()).ok()?;
+        let next: Vec<&WeekDay> = self
+            .days
+            .iter()
+            .filter(|d| (monday..=sunday).contains(&d.view.day))
+            .collect();
+        if next.iter().any(|d| d.ordered()) {
+            return None;
+        }
+        next.iter()
+            .find(|d| !d.view.dishes.is_empty())
+            .map(|d| d.view.day)
+    }
+}
+
 pub fn fortnight(today: Date) -> impl Iterator<Item = Date> {
     let days = 14 - i64::from(today.weekday().to_monday_zero_offset());
     (0..days).map_while(move |i| today.checked_add(i.days()).ok())

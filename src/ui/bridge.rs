@@ -428,7 +428,7 @@ impl Inner {
         self.ctx.with_api(|api| api.set_sheet(Sheet::None));
         match self.ctx.screen() {
             Screen::Kitchen => self.kitchen.open(),
-            Screen::Menu | Screen::Orders | Screen::History => self.menu.start(),
+            Screen::Menu | Screen::Orders | Screen::History => self.menu.reopen(),
             Screen::Idle | Screen::Admin => {}
         }
     }

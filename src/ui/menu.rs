@@ -3,6 +3,8 @@
 //! order, order twice, the order's progress, cancel). Both menus order and cancel through the
 //! same sheets.
 
+mod news;
+
 use super::context::{Ctx, callback, callback0};
 use super::generated::{
     Api, AppWindow, DayState, DayTab, Dish, HistoryRow, OrderRow, Problem, Screen, Sheet,
@@ -40,6 +42,8 @@ struct State {
     pending: Option<(Date, String)>,
     /// The order shown on the status / cancel sheet.
     sheet_order: Option<String>,
+    /// What the notice sheets are about (watches, next week).
+    news: news::News,
 }
 
 impl Menu {
@@ -92,6 +96,10 @@ impl Menu {
         api.on_order_anyway(active(Menu::order_anyway));
         api.on_confirm_order(active(Menu::confirm_order));
         api.on_confirm_cancel(active(Menu::confirm_cancel));
+        api.on_watch_dish(active(Menu::watch));
+        api.on_news_order(active(Menu::order_freed));
+        api.on_news_dismiss(active(Menu::dismiss_freed));
+        api.on_show_next_week(active(Menu::show_next_week));
         menu
     }
 
@@ -100,8 +108,14 @@ impl Menu {
         f(self);
     }
 
-    /// A person just badged in: the menu from today, or from the first day still open.
+    /// A person just badged in: the menu (see [`Menu::reopen`]), then what to tell them.
     pub fn start(&self) {
+        self.reopen();
+        self.announce();
+    }
+
+    /// The menu from today, or from the first day still open (also after a venue was picked).
+    pub fn reopen(&self) {
         self.reload();
         let first_open = self
             .days
@@ -111,6 +125,8 @@ impl Menu {
         self.select_day(first_open);
         self.ctx.with_api(|api| {
             api.set_week_first(0);
+            api.set_week_in_portrait(false);
+            api.set_next_week_reminder(false);
             api.set_sheet(Sheet::None);
             api.set_screen(Screen::Menu);
         });
@@ -140,6 +156,8 @@ impl Menu {
         let mut st = self.st.borrow_mut();
         st.pending = None;
         st.sheet_order = None;
+        st.news.watchable = None;
+        self.ctx.with_api(|api| api.set_can_watch(false));
     }
 
     /// The language changed: prices are formatted per language.
@@ -152,6 +170,9 @@ impl Menu {
     fn show(&self, screen: Screen) {
         if !self.ctx.signed_in() {
             return;
+        }
+        if screen == Screen::Menu {
+            self.ctx.with_api(|api| api.set_week_in_portrait(false));
         }
         match screen {
             Screen::Orders => self.reload_orders(),
@@ -236,7 +257,7 @@ impl Menu {
             return;
         }
         if !article.is_available() {
-            self.ctx.show_problem(Problem::SoldOut);
+            self.sold_out(day, &article.vendor_id, &article.name);
             return;
         }
         let (currency, lang) = self.ctx.currency_lang();

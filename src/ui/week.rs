@@ -113,6 +113,20 @@ impl Week {
         Some((day.view.day, dish.article.clone(), tab))
     }
 
+    /// Where `day` is in the rows.
+    pub fn index_of(&self, day: Date) -> Option<usize> {
+        self.days.borrow().iter().position(|d| d.view.day == day)
+    }
+
+    /// The first day of next week to remind of (see [`WeekView::next_week_unordered`]).
+    pub fn next_week_unordered(&self, today: Date) -> Option<Date> {
+        let week = WeekView {
+            venue: String::new(),
+            days: self.days.borrow().clone(),
+        };
+        week.next_week_unordered(today)
+    }
+
     /// The order a "Cancel" on dish `id` of day `index` cancels: the newest that may be.
     pub fn newest_cancellable(&self, index: usize, id: &str) -> Option<String> {
         let days = self.days.borrow();
