@@ -725,8 +725,8 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 32 states each.
-    assert_eq!(files.len(), 32 * (SHOT_SIZES.len() + 1));
+    // 35 states each.
+    assert_eq!(files.len(), 35 * (SHOT_SIZES.len() + 1));
     assert!(
         files
             .iter()

@@ -93,4 +93,42 @@ impl Scenario {
             },
         )
     }
+
+    /// "Tell me" on a sold-out dish, the watch taken, and the next badge-in once it is back.
+    pub(super) fn watched(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        self.on_own_kiosk(
+            "watched",
+            |_| {},
+            |s| {
+                let today = date(2026, 11, 19);
+                let put = |s: &mut Scenario, portions: Option<u32>| -> Result<String, String> {
+                    let mut day = demo_menu_day("demo", today);
+                    let a = day.articles.first_mut().ok_or("no dish")?;
+                    a.sold_out = portions.is_none();
+                    a.portions_left = Some(portions.unwrap_or(0));
+                    let id = a.vendor_id.clone();
+                    s.worker
+                        .put_menu_days(&[day], shot_now(), "demo")
+                        .map_err(|e| e.to_string())?;
+                    s.listeners.notify(Change::Menus);
+                    s.ui.pump();
+                    Ok(id)
+                };
+                let id = put(s, None)?;
+                s.ui.badge("1001");
+                s.api().invoke_dish_tapped(id.into());
+                s.shoot("sold-out-tell-me", dir, out)?;
+                s.api().invoke_watch_dish();
+                s.shoot("watching", dir, out)?;
+                s.api().invoke_close_sheet();
+                s.api().invoke_logout();
+                put(s, Some(4))?;
+                // Another badge between: the same one again at once is the reader repeating.
+                s.ui.badge("1002");
+                s.api().invoke_logout();
+                s.ui.badge("1001");
+                s.shoot("freed-dish", dir, out)
+            },
+        )
+    }
 }

@@ -437,7 +437,8 @@ impl Scenario {
         self.week(dir, out)?;
         self.reading(dir, out)?;
         self.venues(dir, out)?;
-        self.history(dir, out)
+        self.history(dir, out)?;
+        self.watched(dir, out)
     }
 
     /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
