@@ -26,10 +26,15 @@ fn t0() -> Timestamp {
 
 /// The demo kiosk with menus for a week from today (Thursday to Wednesday).
 fn kiosk() -> (Kiosk, ManualClock, tempfile::TempDir) {
+    kiosk_with_menus(7)
+}
+
+/// The demo kiosk with menus for `days` days from today.
+fn kiosk_with_menus(days: i64) -> (Kiosk, ManualClock, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _) = Store::open(&dir.path().join("kiosk.sqlite")).unwrap();
     let today = date(2026, 11, 19);
-    let days: Vec<_> = (0..7)
+    let days: Vec<_> = (0..days)
         .map(|i| demo_menu_day("demo", today.checked_add(i.days()).unwrap()))
         .collect();
     store.put_menu_days(&days, t0(), "demo").unwrap();
@@ -233,17 +238,8 @@ fn next_week_not_ordered_yet_is_said_monday_to_thursday() {
 
 #[test]
 fn no_reminder_while_next_weeks_menus_are_not_there() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut store, _) = Store::open(&dir.path().join("kiosk.sqlite")).unwrap();
-    let today = date(2026, 11, 19);
     // Thursday and Friday only.
-    let days: Vec<_> = (0..2)
-        .map(|i| demo_menu_day("demo", today.checked_add(i.days()).unwrap()))
-        .collect();
-    store.put_menu_days(&days, t0(), "demo").unwrap();
-    let config = Arc::new(canteen_kiosk::config::demo(dir.path().to_path_buf()));
-    let floor = t0() - SignedDuration::from_hours(24 * 20);
-    let k = Kiosk::new(config, store, Arc::new(ManualClock::new(t0()))).with_clock_floor(floor);
+    let (k, _clock, _dir) = kiosk_with_menus(2);
     let week = k.week_view("demo", "1001").unwrap();
-    assert_eq!(week.next_week_unordered(today), None);
+    assert_eq!(week.next_week_unordered(date(2026, 11, 19)), None);
 }

@@ -83,6 +83,11 @@ impl Ctx {
     /// Shows `key` from now on (a key not in the config: the first venue).
     pub fn pick_venue(&self, key: Option<String>) {
         *self.picked_venue.borrow_mut() = key;
+        self.show_venue();
+    }
+
+    /// Names the venue shown (the bars, the venue sheet's choice).
+    pub fn show_venue(&self) {
         let (key, name) = self.venue().map(|v| (v.key, v.name)).unwrap_or_default();
         self.with_api(|api| {
             api.set_venue_key(key.into());

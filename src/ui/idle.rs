@@ -130,14 +130,9 @@ impl Idle {
                 name: v.name.as_str().into(),
             })
             .collect();
-        let shown = self.ctx.venue();
-        self.ctx.with_api(|api| {
-            api.set_venues(ModelRc::new(VecModel::from(choices)));
-            if let Some(v) = shown {
-                api.set_venue_key(v.key.as_str().into());
-                api.set_venue_name(v.name.as_str().into());
-            }
-        });
+        self.ctx
+            .with_api(|api| api.set_venues(ModelRc::new(VecModel::from(choices))));
+        self.ctx.show_venue();
     }
 
     fn today_of(&self, venue: &Venue) -> Option<DayView> {

@@ -171,10 +171,8 @@ impl Menu {
         if !self.ctx.signed_in() {
             return;
         }
-        if screen == Screen::Menu {
-            self.ctx.with_api(|api| api.set_week_in_portrait(false));
-        }
         match screen {
+            Screen::Menu => self.ctx.with_api(|api| api.set_week_in_portrait(false)),
             Screen::Orders => self.reload_orders(),
             Screen::History => self.read_history(),
             _ => {}
