@@ -49,7 +49,8 @@ fn the_demo_orders_and_cancels_from_the_command_line() {
     let home = temp_dir("demo");
     let sync = demo(&home, &["sync", "--once", "--json"]);
     assert!(sync.status.success(), "{}", stderr(&sync));
-    assert_eq!(json(&sync)["menus_refreshed"], 1);
+    // One menu per demo venue (the canteen and the bistro).
+    assert_eq!(json(&sync)["menus_refreshed"], 2);
     // The demo keeps its data under the user's data dir, never a system path.
     assert!(home.join("canteen-kiosk").join("kiosk.sqlite3").exists());
 

@@ -216,6 +216,12 @@ fn the_demo_config_loads_with_its_badges() {
     assert!(count(Role::Employee) >= 3);
     assert_eq!((count(Role::Kitchen), count(Role::Admin)), (1, 1));
     assert!(c.badge("1001").is_some() && c.badge("9999").is_some());
+    // A second venue, so the demo shows the venue picker: the bistro, ordering until 11:30.
+    let keys: Vec<&str> = c.venues.iter().map(|v| v.key.as_str()).collect();
+    assert_eq!(keys, ["demo", "bistro"]);
+    let bistro = c.venue("bistro").unwrap();
+    assert!(matches!(bistro.vendor, VendorSettings::Demo));
+    assert_eq!(bistro.rules.serving_time.to_string(), "12:30:00");
 }
 
 #[test]

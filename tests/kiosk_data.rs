@@ -29,14 +29,11 @@ struct Rig {
     _dir: TempDir,
 }
 
-/// The demo config with a second venue, "bistro", in another currency.
+/// The demo config (the canteen and the bistro), the bistro in another currency.
 fn config(dir: &TempDir) -> Config {
     let mut config = config::demo(dir.path().to_path_buf());
-    let mut bistro = config.venues[0].clone();
-    bistro.key = "bistro".into();
-    bistro.name = "Bistro".into();
-    bistro.currency = "BRL".into();
-    config.venues.push(bistro);
+    let bistro = config.venues.iter_mut().find(|v| v.key == "bistro");
+    bistro.expect("the demo has a bistro").currency = "BRL".into();
     config
 }
 

@@ -325,7 +325,8 @@ fn the_default_fetches_this_week_and_next() {
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
     let mut engine =
         Engine::new(config.clone(), store, shared.clone(), vendors).with_clock_floor(floor);
-    assert_eq!(engine.step().menus_refreshed, 1);
+    // One menu per demo venue (the canteen and the bistro).
+    assert_eq!(engine.step().menus_refreshed, 2);
     let kiosk = Kiosk::new(config, Store::connect(&path).unwrap(), shared).with_clock_floor(floor);
     let days = kiosk.menu_view("demo").unwrap();
     assert_eq!(days.len(), 14);

@@ -90,10 +90,14 @@ fn t0() -> Timestamp {
         .timestamp()
 }
 
-/// The built-in demo config: venue "demo" in Europe/Vienna, serving 12:00, ordering until
-/// 11:00, cancelling until 10:00; badges 1001 Anna Berger, 1002 Michael Kaufmann, ….
+/// The built-in demo config with its first venue only, as most kiosks have one (the demo's
+/// second, the bistro, is in tests/ui/venues.rs): venue "demo" in Europe/Vienna, serving
+/// 12:00, ordering until 11:00, cancelling until 10:00; badges 1001 Anna Berger, 1002 Michael
+/// Kaufmann, ….
 fn config(data_dir: &Path) -> Config {
-    canteen_kiosk::config::demo(data_dir.to_path_buf())
+    let mut config = canteen_kiosk::config::demo(data_dir.to_path_buf());
+    config.venues.truncate(1);
+    config
 }
 
 struct Fixture {

@@ -30,7 +30,8 @@ fn kiosk_ui(name: &str) -> KioskUi {
     kiosk_ui_with(name, |_| {})
 }
 
-/// With `change` made to the demo config; a venue added there gets the demo's menus too.
+/// With `change` made to the demo config cut to its first venue (most kiosks have one); a
+/// venue added there gets the demo's menus too.
 fn kiosk_ui_with(name: &str, change: impl FnOnce(&mut canteen_kiosk::config::Config)) -> KioskUi {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::Builder::new()
@@ -46,6 +47,7 @@ fn kiosk_ui_with(name: &str, change: impl FnOnce(&mut canteen_kiosk::config::Con
         .unwrap()
         .timestamp();
     let mut config = canteen_kiosk::config::demo(dir);
+    config.venues.truncate(1);
     change(&mut config);
     for venue in &config.venues {
         let days: Vec<_> = (0..5)
@@ -223,10 +225,7 @@ fn check_every_screen(size: (u32, u32)) {
 fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
     let ui = kiosk_ui_with(&format!("{}x{}", size.0, size.1), |c| {
         if venues {
-            let mut bistro = c.venues[0].clone();
-            bistro.key = "bistro".into();
-            bistro.name = "Bistro".into();
-            c.venues.push(bistro);
+            c.venues = canteen_kiosk::config::demo(c.kiosk.data_dir.clone()).venues;
         }
     });
     let win = ui.window().window();

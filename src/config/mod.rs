@@ -38,7 +38,7 @@ pub fn default_path() -> PathBuf {
 /// The embedded demo config (`data/demo-kiosk.toml`).
 pub const DEMO_TOML: &str = include_str!("../../data/demo-kiosk.toml");
 
-/// The built-in demo: one simulated venue and a few badges, no files, no network. Its data
+/// The built-in demo: two simulated venues and a few badges, no files, no network. Its data
 /// lives in `data_dir` (normally `user_data_dir()`), never in the system directory.
 pub fn demo(data_dir: PathBuf) -> Config {
     let mut config = validate::parse(DEMO_TOML, Path::new("demo-kiosk.toml"), Path::new(""))

@@ -82,7 +82,6 @@ impl Idle {
         self.show_venue_choices(&venues);
         if venues.len() > 1 {
             // A glance at each: the first dishes of every venue fit at 800×480 (two venues).
-            let per_venue = VENUE_PREVIEW_DISHES;
             let today: Vec<(Venue, Option<DayView>)> = venues
                 .into_iter()
                 .map(|v| {
@@ -95,7 +94,11 @@ impl Idle {
                 .map(|(v, view)| TodayVenue {
                     name: v.name.as_str().into(),
                     tab: DayTab::default(),
-                    dishes: ModelRc::new(VecModel::from(self.preview(view, v, per_venue))),
+                    dishes: ModelRc::new(VecModel::from(self.preview(
+                        view,
+                        v,
+                        VENUE_PREVIEW_DISHES,
+                    ))),
                 })
                 .collect();
             set_rows(&self.today_dishes, Vec::new());

@@ -117,50 +117,148 @@ const SOUPS: [(&str, &str, i64); 5] = [
     ),
 ];
 
-/// The demo menu for one day: empty at weekends (the canteen is closed).
+/// The demo's second venue (`[venues.bistro]` in data/demo-kiosk.toml): a smaller menu of its
+/// own, so a person picking a venue sees that the menu follows. (name, description, cents,
+/// allergen letters)
+const BISTRO: [(&str, &str, i64, &str); 8] = [
+    ("Pizza Margherita", "Tomato, mozzarella, basil", 790, "AG"),
+    (
+        "Poke Bowl",
+        "Salmon, sushi rice, edamame, mango",
+        950,
+        "DFN",
+    ),
+    (
+        "Buddha Bowl",
+        "Quinoa, roasted chickpeas, avocado, tahini (vegan)",
+        850,
+        "N",
+    ),
+    (
+        "Club Sandwich",
+        "Chicken, bacon, egg, tomato, fries",
+        880,
+        "ACGM",
+    ),
+    (
+        "Cheeseburger",
+        "Beef patty, cheddar, pickles, fries",
+        990,
+        "ACGKM",
+    ),
+    (
+        "Greek Salad",
+        "Feta, olives, cucumber, tomato, bread",
+        720,
+        "AG",
+    ),
+    (
+        "Penne all'Arrabbiata",
+        "Spicy tomato sauce, parsley (vegan)",
+        690,
+        "A",
+    ),
+    (
+        "Pizza Diavola",
+        "Spicy salami, chilli, mozzarella",
+        890,
+        "AG",
+    ),
+];
+
+/// The demo venue whose menu is [`BISTRO`]; every other demo venue serves the canteen's.
+pub const BISTRO_VENUE: &str = "bistro";
+
+/// The demo menu for one day of `venue`: empty at weekends (the venues are closed).
 pub fn demo_menu_day(venue: &str, day: Date) -> MenuDay {
     let weekday = day.weekday();
-    let mut articles = Vec::new();
-    if !matches!(weekday, Weekday::Saturday | Weekday::Sunday) {
-        let n = day
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp().as_second() / 86_400)
-            .unwrap_or(0);
-        let base = (n.rem_euclid(DISHES.len() as i64)) as usize;
-        for i in 0..4 {
-            let k = (base + i * 5) % DISHES.len();
-            let (name, desc, cents) = DISHES[k];
-            // Deterministic "portions left": some dishes run low, one in five days sells out.
-            let left = ((n as usize * 7 + i * 13) % 40) as u32;
-            let sold_out = i == 3 && n % 5 == 0;
-            articles.push(Article {
-                vendor_id: format!("D{}", 100 + k),
-                name: format!("M{} {}", i + 1, name),
-                description: desc.to_string(),
-                price: Money::from_cents(cents),
-                vat: Some(Percent::from_hundredths(1000)),
-                allergens: ALLERGENS[k].to_string(),
-                portions_left: if sold_out { Some(0) } else { Some(left + 3) },
-                sold_out,
-            });
-        }
-        let (name, desc, cents) = SOUPS[(n.rem_euclid(5)) as usize];
-        articles.push(Article {
-            vendor_id: format!("S{}", n.rem_euclid(5)),
-            name: name.to_string(),
-            description: desc.to_string(),
-            price: Money::from_cents(cents),
-            vat: Some(Percent::from_hundredths(1000)),
-            allergens: "GL".to_string(),
-            portions_left: None,
-            sold_out: false,
-        });
-    }
+    let weekend = matches!(weekday, Weekday::Saturday | Weekday::Sunday);
+    let n = day
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_second() / 86_400)
+        .unwrap_or(0);
+    let articles = match (weekend, venue == BISTRO_VENUE) {
+        (true, _) => Vec::new(),
+        (false, true) => bistro_articles(n),
+        (false, false) => canteen_articles(n),
+    };
     MenuDay {
         venue: venue.to_string(),
         day,
         vendor_day_id: None,
         articles,
+    }
+}
+
+/// The canteen's day `n` (days since 1970): four mains and the soup of the day.
+fn canteen_articles(n: i64) -> Vec<Article> {
+    let mut articles = Vec::new();
+    let base = (n.rem_euclid(DISHES.len() as i64)) as usize;
+    for i in 0..4 {
+        let k = (base + i * 5) % DISHES.len();
+        let (name, desc, cents) = DISHES[k];
+        // Deterministic "portions left": some dishes run low, one in five days sells out.
+        let left = ((n as usize * 7 + i * 13) % 40) as u32;
+        let sold_out = i == 3 && n % 5 == 0;
+        articles.push(demo_article(
+            format!("D{}", 100 + k),
+            format!("M{} {}", i + 1, name),
+            desc,
+            cents,
+            ALLERGENS[k],
+            if sold_out { Some(0) } else { Some(left + 3) },
+        ));
+    }
+    let (name, desc, cents) = SOUPS[(n.rem_euclid(5)) as usize];
+    let soup = demo_article(
+        format!("S{}", n.rem_euclid(5)),
+        name.into(),
+        desc,
+        cents,
+        "GL",
+        None,
+    );
+    articles.push(soup);
+    articles
+}
+
+/// The bistro's day `n`: three dishes of [`BISTRO`], with few portions (it cooks less).
+fn bistro_articles(n: i64) -> Vec<Article> {
+    let base = (n.rem_euclid(BISTRO.len() as i64)) as usize;
+    (0..3)
+        .map(|i| {
+            let k = (base + i * 3) % BISTRO.len();
+            let (name, desc, cents, allergens) = BISTRO[k];
+            let left = ((n as usize * 5 + i * 7) % 12) as u32 + 2;
+            demo_article(
+                format!("B{}", 200 + k),
+                format!("B{} {}", i + 1, name),
+                desc,
+                cents,
+                allergens,
+                Some(left),
+            )
+        })
+        .collect()
+}
+
+fn demo_article(
+    vendor_id: String,
+    name: String,
+    description: &str,
+    cents: i64,
+    allergens: &str,
+    portions_left: Option<u32>,
+) -> Article {
+    Article {
+        vendor_id,
+        name,
+        description: description.to_string(),
+        price: Money::from_cents(cents),
+        vat: Some(Percent::from_hundredths(1000)),
+        allergens: allergens.to_string(),
+        sold_out: portions_left == Some(0),
+        portions_left,
     }
 }
 
@@ -287,6 +385,25 @@ mod tests {
         assert!(demo_menu_day("demo", sat).articles.is_empty());
         // Same day, same menu: screenshots and tests are stable.
         assert_eq!(demo_menu_day("demo", mon), m);
+    }
+
+    #[test]
+    fn the_bistro_has_a_menu_of_its_own() {
+        let mon: Date = "2026-11-23".parse().unwrap();
+        let b = demo_menu_day(BISTRO_VENUE, mon);
+        assert_eq!(b.articles.len(), 3);
+        assert!(
+            b.articles
+                .iter()
+                .all(|a| a.vendor_id.starts_with('B') && a.is_available())
+        );
+        let canteen = demo_menu_day("demo", mon);
+        assert!(
+            canteen
+                .articles
+                .iter()
+                .all(|a| !a.vendor_id.starts_with('B'))
+        );
     }
 
     #[test]

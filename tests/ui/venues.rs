@@ -4,23 +4,21 @@
 
 use super::*;
 use canteen_kiosk::domain::MenuDay;
+use canteen_kiosk::vendors::demo::BISTRO_VENUE;
 
-/// The demo's venue and a second one, "Bistro", whose dishes are named "Bistro …".
+/// The demo's two venues: the canteen and the bistro (ordering until 11:30), whose dishes
+/// are coded "B1" …
 fn two_venues(config: &mut Config) {
-    let mut bistro = config.venues[0].clone();
-    bistro.key = "bistro".into();
-    bistro.name = "Bistro".into();
-    config.venues.push(bistro);
+    config.venues = canteen_kiosk::config::demo(config.kiosk.data_dir.clone()).venues;
 }
 
 fn bistro_days() -> Vec<MenuDay> {
     (0..7)
         .map(|i| {
-            let mut d = demo_menu_day("bistro", date(2026, 11, 19).checked_add(i.days()).unwrap());
-            for a in &mut d.articles {
-                a.name = format!("Bistro {}", a.name);
-            }
-            d
+            demo_menu_day(
+                BISTRO_VENUE,
+                date(2026, 11, 19).checked_add(i.days()).unwrap(),
+            )
         })
         .collect()
 }
@@ -46,10 +44,11 @@ fn the_idle_screen_shows_each_venues_today() {
     assert_eq!(names, ["Canteen Demo", "Bistro"]);
     let bistro = venues.row_data(1).unwrap();
     let first = bistro.dishes.row_data(0).unwrap().name.to_string();
-    assert!(first.starts_with("Bistro M1"), "{first}");
-    // Each with its countdown (09:41, ordering until 11:00).
+    assert!(first.starts_with("B1 "), "{first}");
+    // Each with its own countdown (09:41; the bistro takes orders until 11:30).
     assert_eq!(bistro.tab.state, DayState::Open);
-    assert_eq!(bistro.tab.order_until, "11:00");
+    assert_eq!(bistro.tab.order_until, "11:30");
+    assert_eq!(venues.row_data(0).unwrap().tab.order_until, "11:00");
 }
 
 #[test]
@@ -57,7 +56,7 @@ fn a_person_picks_the_venue_and_orders_there() {
     let f = fixture("venues-pick");
     f.badge_in();
     assert_eq!(f.api().get_venue_name(), "Canteen Demo");
-    assert!(!f.dish_name(0).starts_with("Bistro"));
+    assert!(f.dish_name(0).starts_with("M1 "));
     f.tap("Venue: Canteen Demo");
     assert_eq!(f.api().get_sheet(), Sheet::Venue);
     f.tap("Bistro");
@@ -66,7 +65,7 @@ fn a_person_picks_the_venue_and_orders_there() {
     assert_eq!(f.api().get_venue_name(), "Bistro");
     assert!(f.find("Venue: Bistro").is_some(), "the top bar names it");
     let dish = f.dish_name(0);
-    assert!(dish.starts_with("Bistro M1"), "{dish}");
+    assert!(dish.starts_with("B1 "), "{dish}");
     // Two taps: the dish, then "Order now"; the order is the bistro's.
     let id = f.api().get_dishes().row_data(0).unwrap().id;
     f.api().invoke_dish_tapped(id);
@@ -80,12 +79,12 @@ fn a_person_picks_the_venue_and_orders_there() {
     f.tap("Log out");
     assert_eq!(f.api().get_venue_name(), "Canteen Demo");
     f.type_keys("1002\n");
-    assert!(!f.dish_name(0).starts_with("Bistro"));
+    assert!(f.dish_name(0).starts_with("M1 "));
     // Anna's pick is remembered for her next badge-in.
     f.tap("Log out");
     f.badge_in();
     assert_eq!(f.api().get_venue_name(), "Bistro");
-    assert!(f.dish_name(0).starts_with("Bistro"));
+    assert!(f.dish_name(0).starts_with("B1 "));
 }
 
 #[test]

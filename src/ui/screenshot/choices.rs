@@ -7,7 +7,7 @@ use super::super::generated::{Screen, Sheet};
 use super::{Scenario, shot_now};
 use crate::domain::OrderEvent;
 use crate::sync::Change;
-use crate::vendors::demo::demo_menu_day;
+use crate::vendors::demo::{BISTRO_VENUE, demo_menu_day};
 use jiff::ToSpan;
 use jiff::civil::date;
 use std::path::{Path, PathBuf};
@@ -32,23 +32,16 @@ impl Scenario {
         let mut added = Ok(());
         self.on_own_kiosk(
             "venues",
-            |config| match config.venues.first().cloned() {
-                Some(mut bistro) => {
-                    bistro.key = "bistro".into();
-                    bistro.name = "Bistro am Park".into();
-                    config.venues.push(bistro);
-                }
-                None => added = Err("the demo config has no venue".to_string()),
+            |config| match crate::config::demo(PathBuf::new()).venues.get(1) {
+                Some(bistro) => config.venues.push(bistro.clone()),
+                None => added = Err("the demo config has no second venue".to_string()),
             },
             |s| {
                 let today = date(2026, 11, 19);
-                // Another kitchen: the demo's dishes of the same weekday a week later.
                 let days: Vec<_> = (0..7)
                     .map(|i| {
-                        let shifted = today.checked_add((i + 7).days()).expect("date in range");
-                        let mut d = demo_menu_day("bistro", shifted);
-                        d.day = today.checked_add(i.days()).expect("date in range");
-                        d
+                        let day = today.checked_add(i.days()).expect("date in range");
+                        demo_menu_day(BISTRO_VENUE, day)
                     })
                     .collect();
                 s.worker

@@ -132,11 +132,13 @@ fn shot_now() -> Timestamp {
         .timestamp()
 }
 
-/// The built-in demo config (one venue in Europe/Vienna, serving 12:00, order 1 h and
-/// cancel 2 h before) in the given language.
+/// The built-in demo config in the given language, with its first venue only (Europe/Vienna,
+/// serving 12:00, order 1 h and cancel 2 h before): most kiosks have one venue, so most
+/// states are shown as theirs; the "venues" choice shows the demo's bistro too.
 fn shot_config(data_dir: &Path, lang: Language) -> Config {
     let mut config = crate::config::demo(data_dir.to_path_buf());
     config.kiosk.language = lang;
+    config.venues.truncate(1);
     config
 }
 
