@@ -142,6 +142,28 @@ fn preferences_are_remembered_per_badge() {
     assert_eq!(r.kiosk.prefs(&anna).unwrap(), plain);
 }
 
+/// The next-week reminder is said once per week and badge: the day given may be any of the
+/// week's (the first with a menu), the week is what counts.
+#[test]
+fn the_next_week_reminder_is_said_once_a_week() {
+    let r = rig();
+    let (anna, ben) = (r.badge("1001"), r.badge("1002"));
+    let remind = |b, d| r.kiosk.remind_of_week_once(b, day(d)).unwrap();
+    assert!(remind(&anna, "2026-02-02"));
+    assert!(!remind(&anna, "2026-02-02"), "said once");
+    assert!(
+        !remind(&anna, "2026-02-04"),
+        "the same week, from its Wednesday"
+    );
+    assert!(remind(&ben, "2026-02-02"), "another badge is told too");
+    assert!(remind(&anna, "2026-02-09"), "a new week");
+    assert!(!remind(&anna, "2026-02-13"));
+    assert!(matches!(
+        r.kiosk.remind_of_week_once(&stranger(), day("2026-02-09")),
+        Err(KioskError::UnknownBadge)
+    ));
+}
+
 #[test]
 fn a_badge_off_the_roster_or_a_venue_not_in_the_config_is_refused() {
     let mut r = rig();

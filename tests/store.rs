@@ -133,6 +133,14 @@ fn an_old_file_is_upgraded_and_keeps_its_rows(version: u32) {
         // Out of the way of the peer the newer tables' check below adds.
         assert_eq!(store.forget_peers_except(&[]).unwrap(), 1);
     }
+    if version >= 7 {
+        let prefs = store
+            .badge_prefs("1002")
+            .unwrap()
+            .expect("Jonas's preferences");
+        assert!(prefs.large_text && !prefs.high_contrast);
+        assert_eq!(store.dish_watches("1002").unwrap().len(), 1, "his watch");
+    }
     every_table_takes_new_rows(&mut store);
 }
 
@@ -275,6 +283,18 @@ fn prefs_and_watches_are_kept(store: &mut Store, at: Timestamp) {
     let w = watch("1001", "M2", "2026-11-23T10:00:00Z");
     store.watch_dish(&w).unwrap();
     assert_eq!(store.dish_watches("1001").unwrap(), [w]);
+    // Version 8 on: what a badge was told once, one row per notice, replaced.
+    assert_eq!(store.told("1001", "next-week").unwrap(), None);
+    store
+        .save_told("1001", "next-week", "2026-11-23", at)
+        .unwrap();
+    store
+        .save_told("1001", "next-week", "2026-11-30", at)
+        .unwrap();
+    assert_eq!(
+        store.told("1001", "next-week").unwrap().as_deref(),
+        Some("2026-11-30")
+    );
 }
 
 /// The cache of a peer's feed takes a page and gives its rows back by day and by badge key.
@@ -348,6 +368,11 @@ fn a_file_of_schema_version_6_is_upgraded_and_keeps_its_rows() {
     an_old_file_is_upgraded_and_keeps_its_rows(6);
 }
 
+#[test]
+fn a_file_of_schema_version_7_is_upgraded_and_keeps_its_rows() {
+    an_old_file_is_upgraded_and_keeps_its_rows(7);
+}
+
 /// A new migration step makes the version before it old: it needs a fixture and a test.
 #[test]
 fn every_old_schema_version_has_a_fixture() {
@@ -359,7 +384,7 @@ fn every_old_schema_version_has_a_fixture() {
     }
     assert_eq!(
         schema::CURRENT_VERSION,
-        7,
+        8,
         "add the test of the new fixture above"
     );
 }
@@ -896,8 +921,12 @@ fn pruning_forgets_ended_watches_and_badges_off_the_roster() {
     store
         .watch_dish(&watch("1002", "M1", "2026-11-24T10:00:00Z"))
         .unwrap();
+    store
+        .save_told("1002", "next-week", "2026-11-30", at)
+        .unwrap();
     let roster: HashSet<&str> = ["1001"].into_iter().collect();
-    assert_eq!(store.forget_badges_except(&roster).unwrap(), 2);
+    assert_eq!(store.forget_badges_except(&roster).unwrap(), 3);
+    assert_eq!(store.told("1002", "next-week").unwrap(), None);
     assert!(store.badge_prefs("1002").unwrap().is_none());
     assert!(store.dish_watches("1002").unwrap().is_empty());
     assert!(store.badge_prefs("1001").unwrap().is_some());

@@ -1,5 +1,5 @@
 //! Per-badge preferences: the venue an employee picked and the reading aids they switched on,
-//! remembered for their next badge-in.
+//! remembered for their next badge-in; and what the kiosk told them once, not to repeat it.
 
 use super::{Result, Store, to_secs};
 use jiff::Timestamp;
@@ -46,6 +46,26 @@ impl Store {
                 prefs.high_contrast,
                 to_secs(at)
             ])?;
+        Ok(())
+    }
+
+    /// What the kiosk last told `badge` with `notice` (see [`Store::save_told`]), if ever.
+    pub fn told(&self, badge: &str, notice: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT about FROM badge_told WHERE badge = ?1 AND notice = ?2")?
+            .query_row([badge, notice], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Remembers that `badge` was told `notice` about `about`, replacing what it was told
+    /// before with that notice.
+    pub fn save_told(&self, badge: &str, notice: &str, about: &str, at: Timestamp) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT OR REPLACE INTO badge_told (badge, notice, about, at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![badge, notice, about, to_secs(at)])?;
         Ok(())
     }
 }

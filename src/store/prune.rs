@@ -143,13 +143,13 @@ impl Store {
         )?)
     }
 
-    /// Forgets the preferences and watches of every badge not in `badges` (the config's):
+    /// Forgets the preferences, watches and notices told of every badge not in `badges` (the config's):
     /// an employee taken off the roster leaves nothing personal behind. Returns the rows
     /// deleted.
     pub fn forget_badges_except(&mut self, badges: &HashSet<&str>) -> Result<usize> {
         let tx = self.conn_mut().transaction()?;
         let mut gone = 0;
-        for table in ["badge_prefs", "dish_watches"] {
+        for table in ["badge_prefs", "dish_watches", "badge_told"] {
             let stored: Vec<String> = tx
                 .prepare(&format!("SELECT DISTINCT badge FROM {table}"))?
                 .query_map([], |r| r.get(0))?

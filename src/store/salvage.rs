@@ -65,6 +65,8 @@ const PREFS_COLUMNS: &[&str] = &["badge", "venue", "large_text", "high_contrast"
 
 const WATCH_COLUMNS: &[&str] = &["badge", "venue", "day", "dish", "until"];
 
+const TOLD_COLUMNS: &[&str] = &["badge", "notice", "about", "at"];
+
 /// Where rowids are looked for one by one when a table cannot be scanned: this many past the
 /// last readable rowid (a kiosk's tables hold thousands of rows, not millions).
 const PROBE_PAST_LAST: i64 = 200_000;
@@ -157,6 +159,7 @@ pub fn carry_over(old: &Path, fresh: &mut Connection) -> rusqlite::Result<Carrie
     // What employees asked the kiosk to remember: small, and they were told it would be.
     carry_table(&src, &tx, "badge_prefs", PREFS_COLUMNS)?;
     carry_table(&src, &tx, "dish_watches", WATCH_COLUMNS)?;
+    carry_table(&src, &tx, "badge_told", TOLD_COLUMNS)?;
     if lost_outbox > 0 {
         // Their orders are carried all the same; those that still need sending get a new row.
         log::warn!("salvage: the outbox rows of {lost_outbox} orders could not be read");

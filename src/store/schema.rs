@@ -45,6 +45,10 @@ pub const MIGRATIONS: &[Migration] = &[
         purpose: "what each employee asked the kiosk to remember: preferences, watched dishes",
         sql: V7,
     },
+    Migration {
+        purpose: "what the kiosk told each employee once and does not repeat",
+        sql: V8,
+    },
 ];
 
 /// The newest schema version this binary writes.
@@ -249,6 +253,19 @@ CREATE TABLE dish_watches (
     PRIMARY KEY (badge, venue, day, dish)
 );
 CREATE INDEX dish_watches_by_until ON dish_watches (until);
+"#;
+
+/// Version 8: what the kiosk told an employee once and must not say again (personal data, as
+/// version 7's): per badge and notice, what it was about — for the next-week reminder, the
+/// Monday of the week it was about. One row per badge and notice, replaced.
+const V8: &str = r#"
+CREATE TABLE badge_told (
+    badge  TEXT NOT NULL,
+    notice TEXT NOT NULL,               -- 'next-week'
+    about  TEXT NOT NULL,               -- next-week: that week's Monday, YYYY-MM-DD
+    at     INTEGER NOT NULL,            -- unix seconds
+    PRIMARY KEY (badge, notice)
+);
 "#;
 
 /// Brings a database from version `from` to [`CURRENT_VERSION`] inside `tx`: runs the steps

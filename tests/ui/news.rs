@@ -78,6 +78,33 @@ fn an_order_for_next_week_ends_the_reminder() {
     assert!(!f.api().get_next_week_reminder());
 }
 
+/// Said once per week: not again at the next badge-in, but again in a new week that finds
+/// the week after unordered.
+#[test]
+fn the_reminder_is_said_once_a_week() {
+    let mut f = Fixture::new("next-week-once");
+    f.badge_in();
+    assert!(f.api().get_next_week_reminder());
+    f.tap("Log out");
+    f.type_keys("1002\n");
+    f.tap("Log out");
+    f.badge_in();
+    assert!(!f.api().get_next_week_reminder(), "said once this week");
+    f.tap("Log out");
+    // Monday 23 November: the week of the 30th is on the menu now, and nothing is ordered.
+    let days: Vec<MenuDay> = (0..12)
+        .map(|i| demo_menu_day("demo", date(2026, 11, 23).checked_add(i.days()).unwrap()))
+        .collect();
+    f.worker.put_menu_days(&days, t0(), "demo").unwrap();
+    f.clock.advance(SignedDuration::from_hours(4 * 24));
+    f.listeners.notify(Change::Menus);
+    f.ui.pump();
+    f.type_keys("1002\n");
+    f.tap("Log out");
+    f.badge_in();
+    assert!(f.api().get_next_week_reminder(), "a new week: said again");
+}
+
 #[test]
 fn a_watched_dish_that_is_back_is_said_first_and_once() {
     let mut f = Fixture::new("watch");

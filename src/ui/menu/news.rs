@@ -1,7 +1,8 @@
 //! What the menu tells a person beyond the menu itself: "tell me" on a sold-out dish (a watch,
 //! ending at the day's order cutoff), and at badge-in first a watched dish that has portions
 //! again, else — Monday to Thursday — that next week has nothing ordered yet. One notice per
-//! badge-in: a freed dish comes first; the reminder waits for a badge-in without one.
+//! badge-in: a freed dish comes first; the reminder waits for a badge-in without one, and is
+//! said once per week.
 
 use super::Menu;
 use crate::kiosk::{FreedDish, WatchOutcome};
@@ -82,10 +83,23 @@ impl Menu {
             return;
         };
         let today = self.ctx.kiosk.borrow().today(&venue);
-        let next = self.week.next_week_unordered(today);
+        let next = self
+            .week
+            .next_week_unordered(today)
+            .filter(|day| self.first_reminder(&badge, *day));
         self.st.borrow_mut().news.next_week = next;
         self.ctx
             .with_api(|api| api.set_next_week_reminder(next.is_some()));
+    }
+
+    /// The reminder of next week is said once per week: at the first badge-in that finds it
+    /// unordered. If the store cannot say or remember, it is said (again rather than never).
+    fn first_reminder(&self, badge: &crate::config::Badge, day: Date) -> bool {
+        let first = self.ctx.kiosk.borrow().remind_of_week_once(badge, day);
+        first.unwrap_or_else(|e| {
+            log::error!("remembering the next-week reminder: {e}");
+            true
+        })
     }
 
     /// "Order it" on the freed dish: it was said, so the watch ends; the order sheets follow.
