@@ -1,7 +1,8 @@
 //! The kiosk window at every size the layout is made for (800×480, 1024×600, 1280×800 and
 //! portrait 480×800, 600×1024), headless on Slint's testing backend: on every screen the
 //! controls that do not scroll lie inside the window, do not overlap, and are big enough to
-//! touch; and how the window takes the screen (`fullscreen`, `--windowed`, `pointer`) reaches
+//! touch, every control has an accessible label and role and every touch area belongs to
+//! one; and how the window takes the screen (`fullscreen`, `--windowed`, `pointer`) reaches
 //! the window.
 
 use canteen_kiosk::config::{DisplaySettings, Pointer};
@@ -12,7 +13,7 @@ use canteen_kiosk::sync::SharedStatus;
 use canteen_kiosk::ui::generated::{Api, Screen, Sheet, Theme};
 use canteen_kiosk::ui::{KioskUi, SHOT_SIZES, WindowMode, WindowSize};
 use canteen_kiosk::vendors::demo::demo_menu_day;
-use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use jiff::ToSpan;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
@@ -201,6 +202,60 @@ impl Check<'_> {
         }
     }
 
+    /// Every control on the screen is one a screen reader and the tests can find: each
+    /// element with a control's role has a label, and each touch area lies inside such a
+    /// labelled control, or is one of the areas that only keep the session alive (their id
+    /// starts with `keep-alive`).
+    fn labelled(&self) {
+        settle();
+        let all = ElementQuery::from_root(self.ui.window())
+            .match_descendants()
+            .find_all();
+        let at = |e: &ElementHandle| format!("{} at {:?}: {:?}", self.screen, self.size, e.id());
+        let mut controls = Vec::new();
+        for e in &all {
+            if !e.accessible_role().is_some_and(is_control) {
+                continue;
+            }
+            let label = e.accessible_label().unwrap_or_default();
+            assert!(
+                !label.trim().is_empty(),
+                "{} has a control's role and no label",
+                at(e)
+            );
+            controls.push(Rect::of(e));
+        }
+        let touch_areas: Vec<_> = all
+            .iter()
+            .filter(|e| e.type_name().as_deref() == Some("TouchArea"))
+            .collect();
+        // Not vacuous: every screen has its keep-alive area and its buttons' areas.
+        assert!(
+            touch_areas.len() > 1,
+            "{}: no touch areas found",
+            self.screen
+        );
+        for e in touch_areas {
+            let keep_alive = e.id().is_some_and(|id| {
+                id.rsplit("::")
+                    .next()
+                    .is_some_and(|i| i.starts_with("keep-alive"))
+            });
+            let r = Rect::of(e);
+            if keep_alive || r.r - r.x < 0.5 || r.b - r.y < 0.5 {
+                continue;
+            }
+            let inside = |c: &Rect| {
+                c.x <= r.x + 0.5 && c.y <= r.y + 0.5 && c.r >= r.r - 0.5 && c.b >= r.b - 0.5
+            };
+            assert!(
+                controls.iter().any(inside),
+                "{} {r:?}: a touch area in no labelled control",
+                at(e)
+            );
+        }
+    }
+
     /// The elements lie inside the window's width (they may scroll below its bottom).
     fn within_width(&self, label: &str) {
         for (l, r) in self.find(label) {
@@ -212,6 +267,23 @@ impl Check<'_> {
             );
         }
     }
+}
+
+/// The roles a person acts on (a tap, a toggle, a choice).
+fn is_control(role: AccessibleRole) -> bool {
+    use AccessibleRole as R;
+    matches!(
+        role,
+        R::Button
+            | R::Checkbox
+            | R::Combobox
+            | R::Slider
+            | R::Spinbox
+            | R::Tab
+            | R::TextInput
+            | R::Switch
+            | R::ListItem
+    )
 }
 
 /// Every screen at one size, walked through as a person would.
@@ -234,10 +306,15 @@ fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
     let api = ui.window().global::<Api>();
     let theme = ui.window().global::<Theme>();
     assert_eq!(theme.get_portrait(), size.0 < size.1, "{size:?}");
-    let check = |screen| Check {
-        ui: &ui,
-        size,
-        screen,
+    // Each screen checked is also checked for labels and roles.
+    let check = |screen| {
+        let c = Check {
+            ui: &ui,
+            size,
+            screen,
+        };
+        c.labelled();
+        c
     };
 
     let idle = check("idle");
@@ -325,6 +402,9 @@ fn walk_every_screen(size: (u32, u32), large: bool, venues: bool) {
     kitchen.whole(&bar, true);
     if venues {
         kitchen.whole(&["Venue: Canteen Demo", "Export CSV", "Log out"], true);
+        api.set_sheet(Sheet::Venue);
+        check("venue sheet").whole(&["Canteen Demo", "Bistro"], true);
+        api.invoke_close_sheet();
     }
     kitchen.within_width(&format!("{}: *", dish.name));
     kitchen.within_width("Anna Berger, *");
