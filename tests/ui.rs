@@ -34,12 +34,17 @@ use std::time::Duration;
 mod badge_device;
 #[path = "ui/blanking.rs"]
 mod blanking;
+/// Issue 16's flows against the fake vendors; the fakes are the other tests' (tests/support/).
+#[path = "ui/fake_vendors.rs"]
+mod fake_vendors;
 #[path = "ui/history.rs"]
 mod history;
 #[path = "ui/news.rs"]
 mod news;
 #[path = "ui/reading.rs"]
 mod reading;
+#[path = "support/mod.rs"]
+mod support;
 #[path = "ui/venues.rs"]
 mod venues;
 #[path = "ui/week.rs"]
