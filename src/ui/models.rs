@@ -133,21 +133,30 @@ pub fn day_tab(view: &DayView, today: Date, now: Timestamp, rules: &CutoffRules)
     }
 }
 
-/// A description as its courses in the reader's language, one after another (a Bessa one
-/// holds German and English with the letters of each course; the dish shows all letters).
-pub fn courses_text(description: &str, lang: Language) -> String {
-    let lines: Vec<String> = menu_text::lines_for(description, lang.code())
-        .into_iter()
-        .map(|l| l.text)
+/// A description's courses in the reader's language (a Bessa one holds German and English
+/// with the letters of each course): on one line (" · ") for a dish row, whose allergens show
+/// all of the dish's letters; and as a list, one course per line with its own letters
+/// ("Vegetable broth with baked peas (A C L M)"), for the order sheet.
+fn courses(description: &str, lang: Language) -> (String, String) {
+    let lines = menu_text::lines_for(description, lang.code());
+    let row: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    let list: Vec<String> = lines
+        .iter()
+        .map(|l| match allergens(&l.allergens) {
+            letters if letters.is_empty() => l.text.clone(),
+            letters => format!("{} ({letters})", l.text),
+        })
         .collect();
-    lines.join(" · ")
+    (row.join(" · "), list.join("\n"))
 }
 
 pub fn dish(a: &Article, currency: &str, lang: Language) -> Dish {
+    let (description, courses) = courses(&a.description, lang);
     Dish {
         id: a.vendor_id.as_str().into(),
         name: a.name.as_str().into(),
-        description: courses_text(&a.description, lang).into(),
+        description: description.into(),
+        courses: courses.into(),
         price: money(a.price, currency, lang).into(),
         allergens: allergens(&a.allergens).into(),
         portions_left: if a.sold_out {

@@ -10,84 +10,97 @@ use jiff::civil::{Date, Weekday};
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// (name, description with allergen letters, price in cents)
+/// (name, description, price in cents). Descriptions are "German / English", as Bessa's are
+/// (the kiosk shows the reader's language); [`demo_article`] adds the allergen letters.
 const DISHES: [(&str, &str, i64); 18] = [
     (
         "Wiener Schnitzel",
-        "Breaded pork escalope, parsley potatoes, lemon",
+        "Paniertes Schweinsschnitzel, Petersilkartoffeln, Zitrone / Breaded pork escalope, parsley potatoes, lemon",
         650,
     ),
     (
         "Spinach Lasagne",
-        "Ricotta, spinach, tomato sauce, side salad",
+        "Ricotta, Spinat, Tomatensauce, Beilagensalat / Ricotta, spinach, tomato sauce, side salad",
         520,
     ),
-    ("Beef Goulash", "Paprika beef stew with bread dumpling", 590),
+    (
+        "Beef Goulash",
+        "Paprika-Rindsgulasch mit Semmelknödel / Paprika beef stew with bread dumpling",
+        590,
+    ),
     (
         "Thai Green Curry",
-        "Vegetables, tofu, jasmine rice, coriander (vegan)",
+        "Gemüse, Tofu, Jasminreis, Koriander (vegan) / Vegetables, tofu, jasmine rice, coriander (vegan)",
         540,
     ),
     (
         "Grilled Salmon",
-        "Lemon butter, herb rice, steamed broccoli",
+        "Zitronenbutter, Kräuterreis, gedämpfter Brokkoli / Lemon butter, herb rice, steamed broccoli",
         720,
     ),
     (
         "Käsespätzle",
-        "Egg noodles with mountain cheese and fried onions",
+        "Eierspätzle mit Bergkäse und Röstzwiebeln / Egg noodles with mountain cheese and fried onions",
         490,
     ),
     (
         "Chicken Tikka Masala",
-        "Yoghurt-marinated chicken, basmati rice, naan",
+        "Huhn in Joghurtmarinade, Basmatireis, Naan / Yoghurt-marinated chicken, basmati rice, naan",
         610,
     ),
-    ("Lentil Dal", "Red lentils, spinach, flatbread (vegan)", 450),
+    (
+        "Lentil Dal",
+        "Rote Linsen, Spinat, Fladenbrot (vegan) / Red lentils, spinach, flatbread (vegan)",
+        450,
+    ),
     (
         "Caesar Salad",
-        "Romaine, croutons, parmesan, chicken strips",
+        "Römersalat, Croûtons, Parmesan, Hühnerstreifen / Romaine, croutons, parmesan, chicken strips",
         560,
     ),
     (
         "Pumpkin Risotto",
-        "Arborio rice, roasted pumpkin, sage",
+        "Arborioreis, gerösteter Kürbis, Salbei / Arborio rice, roasted pumpkin, sage",
         530,
     ),
     (
         "Cevapcici",
-        "Grilled minced meat rolls, ajvar, djuvec rice",
+        "Gegrillte Hackfleischröllchen, Ajvar, Djuvecreis / Grilled minced meat rolls, ajvar, djuvec rice",
         580,
     ),
     (
         "Falafel Bowl",
-        "Hummus, bulgur, pickled vegetables, tahini",
+        "Hummus, Bulgur, eingelegtes Gemüse, Tahini / Hummus, bulgur, pickled vegetables, tahini",
         510,
     ),
     (
         "Tafelspitz",
-        "Boiled beef, apple horseradish, roast potatoes",
+        "Gekochtes Rindfleisch, Apfelkren, Röstkartoffeln / Boiled beef, apple horseradish, roast potatoes",
         690,
     ),
     (
         "Mushroom Goulash",
-        "Forest mushrooms, paprika, bread dumpling",
+        "Waldpilze, Paprika, Semmelknödel / Forest mushrooms, paprika, bread dumpling",
         480,
     ),
-    ("Fish and Chips", "Battered cod, fries, tartar sauce", 620),
+    (
+        "Fish and Chips",
+        "Gebackener Kabeljau, Pommes frites, Sauce Tartare / Battered cod, fries, tartar sauce",
+        620,
+    ),
     (
         "Vegetable Stir-Fry",
-        "Egg noodles, seasonal vegetables, soy-ginger",
+        "Eiernudeln, Saisongemüse, Soja-Ingwer / Egg noodles, seasonal vegetables, soy-ginger",
         470,
     ),
     (
         "Pasta Bolognese",
-        "Spaghetti, slow-cooked beef ragù, parmesan",
+        "Spaghetti, geschmortes Rinderragout, Parmesan / Spaghetti, slow-cooked beef ragù, parmesan",
         500,
     ),
     (
         "Stuffed Peppers",
-        "Rice and minced beef, tomato sauce, mashed potatoes",
+        "Reis und Rinderhack, Tomatensauce, Kartoffelpüree / Rice and minced beef, tomato sauce, mashed potatoes",
         560,
     ),
 ];
@@ -100,19 +113,27 @@ const ALLERGENS: [&str; 18] = [
 const SOUPS: [(&str, &str, i64); 5] = [
     (
         "Soup of the day: Tomato",
-        "Tomato cream soup with basil",
+        "Tomatencremesuppe mit Basilikum / Tomato cream soup with basil",
         250,
     ),
-    ("Soup of the day: Goulash", "Hearty beef goulash soup", 290),
+    (
+        "Soup of the day: Goulash",
+        "Kräftige Rindsgulaschsuppe / Hearty beef goulash soup",
+        290,
+    ),
     (
         "Soup of the day: Pumpkin",
-        "Pumpkin soup with seed oil",
+        "Kürbissuppe mit Kernöl / Pumpkin soup with seed oil",
         250,
     ),
-    ("Soup of the day: Minestrone", "Italian vegetable soup", 250),
+    (
+        "Soup of the day: Minestrone",
+        "Italienische Gemüsesuppe / Italian vegetable soup",
+        250,
+    ),
     (
         "Soup of the day: Frittaten",
-        "Clear beef broth with pancake strips",
+        "Klare Rindsuppe mit Frittaten / Clear beef broth with pancake strips",
         260,
     ),
 ];
@@ -121,46 +142,51 @@ const SOUPS: [(&str, &str, i64); 5] = [
 /// own, so a person picking a venue sees that the menu follows. (name, description, cents,
 /// allergen letters)
 const BISTRO: [(&str, &str, i64, &str); 8] = [
-    ("Pizza Margherita", "Tomato, mozzarella, basil", 790, "AG"),
+    (
+        "Pizza Margherita",
+        "Tomate, Mozzarella, Basilikum / Tomato, mozzarella, basil",
+        790,
+        "AG",
+    ),
     (
         "Poke Bowl",
-        "Salmon, sushi rice, edamame, mango",
+        "Lachs, Sushireis, Edamame, Mango / Salmon, sushi rice, edamame, mango",
         950,
         "DFN",
     ),
     (
         "Buddha Bowl",
-        "Quinoa, roasted chickpeas, avocado, tahini (vegan)",
+        "Quinoa, geröstete Kichererbsen, Avocado, Tahini (vegan) / Quinoa, roasted chickpeas, avocado, tahini (vegan)",
         850,
         "N",
     ),
     (
         "Club Sandwich",
-        "Chicken, bacon, egg, tomato, fries",
+        "Huhn, Speck, Ei, Tomate, Pommes frites / Chicken, bacon, egg, tomato, fries",
         880,
         "ACGM",
     ),
     (
         "Cheeseburger",
-        "Beef patty, cheddar, pickles, fries",
+        "Rindfleisch-Patty, Cheddar, Essiggurken, Pommes frites / Beef patty, cheddar, pickles, fries",
         990,
         "ACGKM",
     ),
     (
         "Greek Salad",
-        "Feta, olives, cucumber, tomato, bread",
+        "Feta, Oliven, Gurke, Tomate, Brot / Feta, olives, cucumber, tomato, bread",
         720,
         "AG",
     ),
     (
         "Penne all'Arrabbiata",
-        "Spicy tomato sauce, parsley (vegan)",
+        "Scharfe Tomatensauce, Petersilie (vegan) / Spicy tomato sauce, parsley (vegan)",
         690,
         "A",
     ),
     (
         "Pizza Diavola",
-        "Spicy salami, chilli, mozzarella",
+        "Scharfe Salami, Chili, Mozzarella / Spicy salami, chilli, mozzarella",
         890,
         "AG",
     ),
@@ -242,6 +268,8 @@ fn bistro_articles(n: i64) -> Vec<Article> {
         .collect()
 }
 
+/// A demo dish; its description gets its allergen letters in brackets as Bessa writes them
+/// ("Kürbissuppe mit Kernöl / Pumpkin soup with seed oil(GL)").
 fn demo_article(
     vendor_id: String,
     name: String,
@@ -250,10 +278,14 @@ fn demo_article(
     allergens: &str,
     portions_left: Option<u32>,
 ) -> Article {
+    let description = match allergens {
+        "" => description.to_string(),
+        letters => format!("{description}({letters})"),
+    };
     Article {
         vendor_id,
         name,
-        description: description.to_string(),
+        description,
         price: Money::from_cents(cents),
         vat: Some(Percent::from_hundredths(1000)),
         allergens: allergens.to_string(),
@@ -385,6 +417,20 @@ mod tests {
         assert!(demo_menu_day("demo", sat).articles.is_empty());
         // Same day, same menu: screenshots and tests are stable.
         assert_eq!(demo_menu_day("demo", mon), m);
+    }
+
+    #[test]
+    fn descriptions_are_bilingual_as_bessas_are() {
+        let mon: Date = "2026-11-23".parse().unwrap();
+        let days = (0..14).map(|i| mon.checked_add(i.days()).unwrap());
+        let venues = days.flat_map(|d| [demo_menu_day("demo", d), demo_menu_day(BISTRO_VENUE, d)]);
+        for a in venues.flat_map(|m| m.articles) {
+            let en = crate::domain::menu_text::lines_for(&a.description, "en");
+            let de = crate::domain::menu_text::lines_for(&a.description, "de");
+            assert_eq!((en.len(), de.len()), (1, 1), "{}", a.description);
+            assert_ne!(en[0].text, de[0].text, "{}", a.description);
+            assert_eq!(en[0].allergens, a.allergens, "{}", a.description);
+        }
     }
 
     #[test]

@@ -433,9 +433,16 @@ fn bessas_bilingual_descriptions_show_per_course_in_the_kiosk_language() {
     r.f.type_keys("1002\n");
     assert_eq!(r.f.api().get_screen(), Screen::Menu);
     assert_eq!(shown(&r).0, german);
-    // The order sheet says the same.
+    // The order sheet lists the courses, each with its own letters.
     r.f.tap(M1);
-    assert_eq!(r.f.api().get_sheet_dish().description, german);
+    let sheet = r.f.api().get_sheet_dish();
+    assert_eq!(sheet.description, german);
+    assert_eq!(
+        sheet.courses,
+        "Gemüsebouillon mit Backerbsen (A C L M)\nFaschierter Braten mit Püree (A C G L M)\n\
+         Marillenknödel (A C G)"
+    );
+    assert!(r.f.find(&sheet.courses).is_some(), "shown on the sheet");
 }
 
 #[test]
