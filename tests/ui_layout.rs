@@ -205,13 +205,16 @@ impl Check<'_> {
     /// Every control on the screen is one a screen reader and the tests can find: each
     /// element with a control's role has a label, and each touch area lies inside such a
     /// labelled control, or is one of the areas that only keep the session alive (their id
-    /// starts with `keep-alive`).
+    /// starts with `keep-alive`). On the 7" panel (800×480 either way up) each control
+    /// wholly in the window is a target of 9 mm each way at least.
     fn labelled(&self) {
         settle();
         let all = ElementQuery::from_root(self.ui.window())
             .match_descendants()
             .find_all();
         let at = |e: &ElementHandle| format!("{} at {:?}: {:?}", self.screen, self.size, e.id());
+        let (w, h) = (self.size.0 as f32, self.size.1 as f32);
+        let seven_inch = matches!(self.size, (800, 480) | (480, 800));
         let mut controls = Vec::new();
         for e in &all {
             if !e.accessible_role().is_some_and(is_control) {
@@ -223,7 +226,17 @@ impl Check<'_> {
                 "{} has a control's role and no label",
                 at(e)
             );
-            controls.push(Rect::of(e));
+            let r = Rect::of(e);
+            // On the 7" panel every control in the window is a target of 9 mm at least.
+            let in_window = r.x >= -0.5 && r.y >= -0.5 && r.r <= w + 0.5 && r.b <= h + 0.5;
+            if seven_inch && in_window && r.r - r.x >= 0.5 {
+                assert!(
+                    r.r - r.x >= MIN_TOUCH && r.b - r.y >= MIN_TOUCH,
+                    "{} {label:?} {r:?} is smaller than 9 mm",
+                    at(e)
+                );
+            }
+            controls.push(r);
         }
         let touch_areas: Vec<_> = all
             .iter()
