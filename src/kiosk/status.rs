@@ -176,7 +176,7 @@ impl StatusReport {
             Some(d) => format!("clock: NOT trusted — {d}"),
         });
         out.push(format!(
-            "database: {} , {} KiB",
+            "database: {}, {} KiB",
             self.db_health,
             self.db_bytes / 1024
         ));

@@ -3,11 +3,19 @@
 
 use super::generated::HistoryRow;
 use super::models::{date_parts, money, status};
-use crate::config::Language;
+use crate::config::{Config, Language};
 use crate::domain::Money;
 use crate::domain::history::Month;
 
-pub fn rows(months: &[Month], lang: Language) -> Vec<HistoryRow> {
+/// The rows of `months`; each order names its venue as `config` calls it (its key, for a
+/// venue a reload took out).
+pub fn rows(months: &[Month], config: &Config, lang: Language) -> Vec<HistoryRow> {
+    let venue_name = |key: &str| {
+        config
+            .venue(key)
+            .map_or(key, |v| v.name.as_str())
+            .to_string()
+    };
     let mut out = Vec::new();
     for m in months {
         let total: Vec<String> = m
@@ -31,6 +39,7 @@ pub fn rows(months: &[Month], lang: Language) -> Vec<HistoryRow> {
                 month: i32::from(m.month),
                 date: date_parts(o.order.day),
                 dish: dishes.join(", ").into(),
+                venue: venue_name(&o.order.venue).into(),
                 price: money(o.order.total(), &o.currency, lang).into(),
                 status: status(o.order.state),
                 charged,

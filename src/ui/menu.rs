@@ -399,11 +399,14 @@ impl Menu {
         let Some(badge) = self.ctx.session() else {
             return;
         };
-        let months = self.ctx.kiosk.borrow().orders_by_month(&badge);
+        let kiosk = self.ctx.kiosk.borrow();
+        let (months, config) = (kiosk.orders_by_month(&badge), kiosk.config().clone());
+        drop(kiosk);
         match months {
-            Ok(months) => self
-                .history
-                .set_vec(history::rows(&months, self.ctx.language.get())),
+            Ok(months) => {
+                self.history
+                    .set_vec(history::rows(&months, &config, self.ctx.language.get()))
+            }
             Err(e) => {
                 log::error!("reading the orders by month: {e}");
                 self.ctx.show_problem(models::problem(&e));

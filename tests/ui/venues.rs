@@ -98,3 +98,41 @@ fn the_kitchen_names_its_venue_and_can_switch() {
     assert_eq!(f.api().get_venue_name(), "Bistro");
     assert!(f.find("Venue: Bistro").is_some());
 }
+
+#[test]
+fn my_orders_and_my_month_say_where_each_order_is_served() {
+    let f = fixture("venues-orders");
+    f.badge_in();
+    // Today's first dish at the canteen, then at the bistro.
+    for venue in ["Canteen Demo", "Bistro"] {
+        f.tap(&format!("Venue: {}", f.api().get_venue_name()));
+        f.tap(venue);
+        f.tap(&f.dish_name(0));
+        f.tap("Order now");
+        f.api().invoke_close_sheet();
+    }
+    f.tap("My orders");
+    for venue in ["Canteen Demo", "Bistro"] {
+        assert!(f.find(venue).is_some(), "My orders names {venue}");
+    }
+    f.tap("By month");
+    let venues: Vec<String> = f
+        .api()
+        .get_history()
+        .iter()
+        .filter(|r| !r.heading)
+        .map(|r| r.venue.to_string())
+        .collect();
+    assert_eq!(venues, ["Bistro", "Canteen Demo"], "newest first");
+    settle();
+    let labels: Vec<String> = i_slint_backend_testing::ElementQuery::from_root(f.ui.window())
+        .match_descendants()
+        .find_all()
+        .iter()
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.ends_with(", Bistro")),
+        "the line's label names the venue: {labels:?}"
+    );
+}
