@@ -734,8 +734,13 @@ fn screenshots_render_every_state() {
         Language::PtBr => vec![],
     };
     let files = canteen_kiosk::ui::render_screenshots_at(&dir, sizes_for).expect("renders");
-    // 35 states each.
-    assert_eq!(files.len(), 35 * (SHOT_SIZES.len() + 1));
+    // 36 states each.
+    assert_eq!(files.len(), 36 * (SHOT_SIZES.len() + 1));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("de-480x800-36-courses.png"))
+    );
     assert!(
         files
             .iter()

@@ -124,4 +124,34 @@ impl Scenario {
             },
         )
     }
+
+    /// The order sheet of a Bessa menu, its courses listed in the kiosk's language with each
+    /// course's allergen letters (a description of the shape kantine-overview's data has).
+    pub(super) fn courses(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        self.on_own_kiosk(
+            "courses",
+            |_| {},
+            |s| {
+                let mut day = demo_menu_day("demo", date(2026, 11, 19));
+                let a = day.articles.first_mut().ok_or("no dish")?;
+                a.name = "M1 Menü".into();
+                a.description = BESSA_MENU.into();
+                a.allergens = "ACGLM".into();
+                let id = a.vendor_id.clone();
+                s.worker
+                    .put_menu_days(&[day], shot_now(), "demo")
+                    .map_err(|e| e.to_string())?;
+                s.listeners.notify(Change::Menus);
+                s.ui.pump();
+                s.ui.badge("1001");
+                s.api().invoke_dish_tapped(id.into());
+                s.shoot("courses", dir, out)
+            },
+        )
+    }
 }
+
+/// Two bilingual courses and a dessert in German only, as a Bessa canteen writes them.
+const BESSA_MENU: &str = "Gemüsebouillon mit Backerbsen / Vegetable broth with baked peas(ACLM) \
+                          Faschierter Braten mit Püree / Minced meat roast with mashed \
+                          potatoes(ACGLM) Marillenknödel(ACG)";

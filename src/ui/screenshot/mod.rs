@@ -440,7 +440,8 @@ impl Scenario {
         self.reading(dir, out)?;
         self.venues(dir, out)?;
         self.history(dir, out)?;
-        self.watched(dir, out)
+        self.watched(dir, out)?;
+        self.courses(dir, out)
     }
 
     /// The idle screen dimmed, 30 s before it goes black (drawn: the demo has no backlight).
