@@ -41,9 +41,13 @@ impl Scratch {
     }
 }
 
-/// The demo config with its data in `dir`.
+/// The demo config with its data in `dir`, cut to its first venue: the figures in the README
+/// are of a one-venue kiosk (the large store fills that venue only), as they were before the
+/// demo got its bistro.
 pub fn demo_config(dir: &Path) -> Config {
-    config::demo(dir.to_path_buf())
+    let mut config = config::demo(dir.to_path_buf());
+    config.venues.truncate(1);
+    config
 }
 
 /// Makes the large store in `dir` as of `now` and closes it (so the file is checkpointed and
