@@ -110,6 +110,8 @@ fn my_orders_and_my_month_say_where_each_order_is_served() {
         f.tap(&f.dish_name(0));
         f.tap("Order now");
         f.api().invoke_close_sheet();
+        // A minute apart, so "newest first" has one answer.
+        f.clock.advance(SignedDuration::from_secs(60));
     }
     f.tap("My orders");
     for venue in ["Canteen Demo", "Bistro"] {
