@@ -5,7 +5,7 @@
 
 use super::super::generated::{Screen, Sheet};
 use super::{Scenario, shot_now};
-use crate::domain::OrderEvent;
+use crate::domain::{Article, MenuDay, OrderEvent};
 use crate::sync::Change;
 use crate::vendors::demo::{BISTRO_VENUE, demo_menu_day};
 use jiff::ToSpan;
@@ -44,11 +44,7 @@ impl Scenario {
                         demo_menu_day(BISTRO_VENUE, day)
                     })
                     .collect();
-                s.worker
-                    .put_menu_days(&days, shot_now(), "demo")
-                    .map_err(|e| e.to_string())?;
-                s.listeners.notify(Change::Menus);
-                s.ui.pump();
+                s.put_menus(&days)?;
                 s.shoot("idle-venues", dir, out)?;
                 s.ui.badge("1001");
                 s.api().set_sheet(Sheet::Venue);
@@ -93,19 +89,11 @@ impl Scenario {
             "watched",
             |_| {},
             |s| {
-                let today = date(2026, 11, 19);
-                let put = |s: &mut Scenario, portions: Option<u32>| -> Result<String, String> {
-                    let mut day = demo_menu_day("demo", today);
-                    let a = day.articles.first_mut().ok_or("no dish")?;
-                    a.sold_out = portions.is_none();
-                    a.portions_left = Some(portions.unwrap_or(0));
-                    let id = a.vendor_id.clone();
-                    s.worker
-                        .put_menu_days(&[day], shot_now(), "demo")
-                        .map_err(|e| e.to_string())?;
-                    s.listeners.notify(Change::Menus);
-                    s.ui.pump();
-                    Ok(id)
+                let put = |s: &mut Scenario, portions: Option<u32>| {
+                    s.put_first_dish_today(|a| {
+                        a.sold_out = portions.is_none();
+                        a.portions_left = Some(portions.unwrap_or(0));
+                    })
                 };
                 let id = put(s, None)?;
                 s.ui.badge("1001");
@@ -132,22 +120,39 @@ impl Scenario {
             "courses",
             |_| {},
             |s| {
-                let mut day = demo_menu_day("demo", date(2026, 11, 19));
-                let a = day.articles.first_mut().ok_or("no dish")?;
-                a.name = "M1 Menü".into();
-                a.description = BESSA_MENU.into();
-                a.allergens = "ACGLM".into();
-                let id = a.vendor_id.clone();
-                s.worker
-                    .put_menu_days(&[day], shot_now(), "demo")
-                    .map_err(|e| e.to_string())?;
-                s.listeners.notify(Change::Menus);
-                s.ui.pump();
+                let id = s.put_first_dish_today(|a| {
+                    a.name = "M1 Menü".into();
+                    a.description = BESSA_MENU.into();
+                    a.allergens = "ACGLM".into();
+                })?;
                 s.ui.badge("1001");
                 s.api().invoke_dish_tapped(id.into());
                 s.shoot("courses", dir, out)
             },
         )
+    }
+
+    /// Menus as the sync worker saves them: stored, then the screen told.
+    fn put_menus(&mut self, days: &[MenuDay]) -> Result<(), String> {
+        self.worker
+            .put_menu_days(days, shot_now(), "demo")
+            .map_err(|e| e.to_string())?;
+        self.listeners.notify(Change::Menus);
+        self.ui.pump();
+        Ok(())
+    }
+
+    /// Today's demo menu with its first dish changed by `change`, saved; the dish's id.
+    fn put_first_dish_today(
+        &mut self,
+        change: impl FnOnce(&mut Article),
+    ) -> Result<String, String> {
+        let mut day = demo_menu_day("demo", date(2026, 11, 19));
+        let a = day.articles.first_mut().ok_or("no dish")?;
+        change(a);
+        let id = a.vendor_id.clone();
+        self.put_menus(&[day])?;
+        Ok(id)
     }
 }
 
