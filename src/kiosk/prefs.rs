@@ -1,10 +1,10 @@
 //! Per-badge preferences: the venue an employee picked and the reading aids they switched on,
 //! remembered for their next badge-in; and the notices said once per badge.
 
+use super::week::monday_of;
 use super::{Kiosk, Result};
 use crate::config::Badge;
 use crate::store::BadgePrefs;
-use jiff::ToSpan;
 use jiff::civil::Date;
 
 /// The notice "next week has nothing ordered yet", as the store names it.
@@ -41,8 +41,7 @@ impl Kiosk {
     /// time for that week, which is remembered as said; no at every later badge-in.
     pub fn remind_of_week_once(&self, badge: &Badge, day: Date) -> Result<bool> {
         self.known_badge(badge)?;
-        let back = i64::from(day.weekday().to_monday_zero_offset());
-        let monday = day.checked_sub(back.days()).unwrap_or(day).to_string();
+        let monday = monday_of(day).to_string();
         let store = self.store();
         if store.told(&badge.number, NEXT_WEEK_NOTICE)?.as_deref() == Some(monday.as_str()) {
             return Ok(false);

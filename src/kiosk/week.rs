@@ -112,7 +112,6 @@ impl WeekDay {
     }
 }
 
-/// From `today` to the Sunday of next week.
 impl WeekView {
     /// The reminder at badge-in: on Monday to Thursday, when next week's menus are there and
     /// the badge ordered for none of its days, the first of them with a menu. (From Friday
@@ -125,9 +124,7 @@ impl WeekView {
         ) {
             return None;
         }
-        let monday = today
-            .checked_add((7 - i64::from(weekday.to_monday_zero_offset())).days())
-            .ok()?;
+        let monday = monday_of(today).checked_add(7.days()).ok()?;
         let sunday = monday.checked_add(6.days()).ok()?;
         let next: Vec<&WeekDay> = self
             .days
@@ -143,6 +140,13 @@ impl WeekView {
     }
 }
 
+/// The Monday of the week of `day` (weeks run Monday to Sunday, as the week view shows them).
+pub(crate) fn monday_of(day: Date) -> Date {
+    let back = i64::from(day.weekday().to_monday_zero_offset());
+    day.checked_sub(back.days()).unwrap_or(day)
+}
+
+/// From `today` to the Sunday of next week.
 pub fn fortnight(today: Date) -> impl Iterator<Item = Date> {
     let days = 14 - i64::from(today.weekday().to_monday_zero_offset());
     (0..days).map_while(move |i| today.checked_add(i.days()).ok())
