@@ -104,6 +104,17 @@ impl Rect {
         self.x <= o.x && self.y <= o.y && self.r >= o.r && self.b >= o.b
     }
 
+    /// Inside a window of `size` (half a pixel of rounding either way).
+    fn in_window(&self, size: (u32, u32)) -> bool {
+        let (w, h) = (size.0 as f32, size.1 as f32);
+        self.x >= -0.5 && self.y >= -0.5 && self.r <= w + 0.5 && self.b <= h + 0.5
+    }
+
+    /// At least 9 mm each way on the 7" panel.
+    fn touchable(&self) -> bool {
+        self.r - self.x >= MIN_TOUCH && self.b - self.y >= MIN_TOUCH
+    }
+
     fn overlaps(&self, o: &Rect) -> bool {
         // Half a pixel of rounding either way is not an overlap.
         self.x < o.r - 0.5 && o.x < self.r - 0.5 && self.y < o.b - 0.5 && o.y < self.b - 0.5
@@ -149,7 +160,6 @@ impl Check<'_> {
     /// Each element lies inside the window; with `touch`, is at least 9 mm each way; and no
     /// two of them overlap.
     fn whole(&self, labels: &[&str], touch: bool) {
-        let (w, h) = (self.size.0 as f32, self.size.1 as f32);
         let all: Vec<_> = labels.iter().flat_map(|l| self.find(l)).collect();
         // A button and its text both carry the label (and a component's root and its
         // element): the outermost one is the element.
@@ -165,15 +175,9 @@ impl Check<'_> {
         }
         for (label, r) in &found {
             let at = format!("{} at {:?}: {label:?} {r:?}", self.screen, self.size);
-            assert!(
-                r.x >= -0.5 && r.y >= -0.5 && r.r <= w + 0.5 && r.b <= h + 0.5,
-                "{at} is outside the window"
-            );
+            assert!(r.in_window(self.size), "{at} is outside the window");
             if touch {
-                assert!(
-                    r.r - r.x >= MIN_TOUCH && r.b - r.y >= MIN_TOUCH,
-                    "{at} is too small to touch"
-                );
+                assert!(r.touchable(), "{at} is too small to touch");
             }
         }
         for (i, (a, ra)) in found.iter().enumerate() {
@@ -194,7 +198,7 @@ impl Check<'_> {
         self.within_width(label);
         for (l, r) in self.find(label) {
             assert!(
-                r.r - r.x >= MIN_TOUCH && r.b - r.y >= MIN_TOUCH,
+                r.touchable(),
                 "{} at {:?}: {l:?} {r:?} is too small to touch",
                 self.screen,
                 self.size
@@ -213,7 +217,6 @@ impl Check<'_> {
             .match_descendants()
             .find_all();
         let at = |e: &ElementHandle| format!("{} at {:?}: {:?}", self.screen, self.size, e.id());
-        let (w, h) = (self.size.0 as f32, self.size.1 as f32);
         let seven_inch = matches!(self.size, (800, 480) | (480, 800));
         let mut controls = Vec::new();
         for e in &all {
@@ -228,10 +231,9 @@ impl Check<'_> {
             );
             let r = Rect::of(e);
             // On the 7" panel every control in the window is a target of 9 mm at least.
-            let in_window = r.x >= -0.5 && r.y >= -0.5 && r.r <= w + 0.5 && r.b <= h + 0.5;
-            if seven_inch && in_window && r.r - r.x >= 0.5 {
+            if seven_inch && r.in_window(self.size) && r.r - r.x >= 0.5 {
                 assert!(
-                    r.r - r.x >= MIN_TOUCH && r.b - r.y >= MIN_TOUCH,
+                    r.touchable(),
                     "{} {label:?} {r:?} is smaller than 9 mm",
                     at(e)
                 );
