@@ -105,8 +105,19 @@ fn config(data_dir: &Path) -> Config {
     config
 }
 
+/// The build-time floor the fixture's kiosk trusts its clock from (November 2026).
+fn clock_floor() -> Timestamp {
+    date(2026, 11, 1)
+        .at(0, 0, 0, 0)
+        .to_zoned(TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+}
+
 struct Fixture {
     ui: KioskUi,
+    /// The config the kiosk was given (a sync engine beside it takes the same).
+    config: Arc<Config>,
     worker: Store,
     clock: ManualClock,
     listeners: Listeners,
@@ -141,15 +152,11 @@ impl Fixture {
         store.put_menu_days(&days, t0(), "demo").unwrap();
         let worker = Store::connect(&path).unwrap();
         let clock = ManualClock::new(t0());
-        let floor = date(2026, 11, 1)
-            .at(0, 0, 0, 0)
-            .to_zoned(TimeZone::UTC)
-            .unwrap()
-            .timestamp();
         let mut config = config(&dir);
         change(&mut config);
-        let kiosk =
-            Kiosk::new(Arc::new(config), store, Arc::new(clock.clone())).with_clock_floor(floor);
+        let config = Arc::new(config);
+        let kiosk = Kiosk::new(config.clone(), store, Arc::new(clock.clone()))
+            .with_clock_floor(clock_floor());
         let status = SharedStatus::default();
         let listeners = Listeners::default();
         let ui = KioskUi::new(kiosk, status.clone()).unwrap();
@@ -163,6 +170,7 @@ impl Fixture {
         settle();
         Fixture {
             ui,
+            config,
             worker,
             clock,
             listeners,

@@ -140,12 +140,11 @@ impl Rig {
         bessa.set_days(bessa_days(Some("2026-11-19")));
         let mesa = with_mesa.then(OrderMesaFake::start);
         let (bessa_url, mesa_url) = (bessa.url(), mesa.as_ref().map(OrderMesaFake::url));
-        let change = |c: &mut Config| fake_vendor_config(c, &bessa_url, mesa_url.as_deref());
-        let f = Fixture::with_config(name, change);
-        // The engine gets the same config (the fixture keeps the one it gave the kiosk).
-        let mut config = super::config(&f._dir);
-        change(&mut config);
-        let config = Arc::new(config);
+        let f = Fixture::with_config(name, |c| {
+            fake_vendor_config(c, &bessa_url, mesa_url.as_deref())
+        });
+        // The engine gets the config the kiosk was given.
+        let config = f.config.clone();
         let clock: Arc<dyn Clock> = Arc::new(f.clock.clone());
         let http = Http::new(&config.http);
         let vendors: HashMap<String, Box<dyn Vendor>> = config
@@ -158,11 +157,6 @@ impl Rig {
                 )
             })
             .collect();
-        let floor = date(2026, 11, 1)
-            .at(0, 0, 0, 0)
-            .to_zoned(TimeZone::UTC)
-            .unwrap()
-            .timestamp();
         let engine = Engine::new(
             config,
             Store::connect(f.worker.path()).unwrap(),
@@ -175,7 +169,7 @@ impl Rig {
             jitter: 0.0,
             ..RetryPolicy::default()
         })
-        .with_clock_floor(floor);
+        .with_clock_floor(super::clock_floor());
         let mut rig = Rig {
             f,
             engine,
